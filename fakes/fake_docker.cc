@@ -1,0 +1,170 @@
+#include "fake_docker.h"
+
+#include <algorithm>
+
+namespace run_anvil::fakes {
+
+using launcher::ContainerInfo;
+using launcher::DockerError;
+
+ContainerInfo* FakeDocker::find(const std::string& name_or_id) {
+  for (auto& [name, c] : containers) {
+    if (name == name_or_id || c.id == name_or_id) return &c;
+  }
+  return nullptr;
+}
+
+std::string FakeDocker::next_ip() { return "172.18.0." + std::to_string(next_ip_++); }
+
+int FakeDocker::count_calls(const std::string& prefix) const {
+  return static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const std::string& c) {
+    return c.rfind(prefix, 0) == 0;
+  }));
+}
+
+ContainerInfo& FakeDocker::add_container(const std::string& name, bool running,
+                                         std::map<std::string, std::string> labels) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  ContainerInfo c;
+  c.id = "id-" + name + "-" + std::to_string(next_id_++);
+  c.name = name;
+  c.running = running;
+  c.state = running ? "running" : "exited";
+  c.labels = std::move(labels);
+  return containers[name] = c;
+}
+
+std::vector<ContainerInfo> FakeDocker::list_containers(
+    const std::map<std::string, std::string>& labels) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("list");
+  std::vector<ContainerInfo> out;
+  for (const auto& [name, c] : containers) {
+    bool match = std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
+      auto it = c.labels.find(kv.first);
+      return it != c.labels.end() && (kv.second.empty() || it->second == kv.second);
+    });
+    if (match) out.push_back(c);
+  }
+  return out;
+}
+
+std::optional<ContainerInfo> FakeDocker::inspect_container(const std::string& name_or_id) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("inspect " + name_or_id);
+  auto* c = find(name_or_id);
+  if (!c) return std::nullopt;
+  if (on_inspect) on_inspect(*c);
+  return *c;
+}
+
+std::optional<std::string> FakeDocker::image_id(const std::string& reference) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto it = images.find(reference);
+  if (it == images.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string FakeDocker::create_container(const launcher::ContainerSpec& spec) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("create " + spec.name);
+  if (containers.count(spec.name)) {
+    throw DockerError(409, "Conflict. The container name \"/" + spec.name + "\" is already in use");
+  }
+  if (!images.count(spec.image)) throw DockerError(404, "No such image: " + spec.image);
+  ContainerInfo& c = add_container(spec.name, false, spec.labels);
+  c.state = "created";
+  c.image = spec.image;
+  c.image_id = images[spec.image];
+  if (!spec.network.empty()) c.networks[spec.network] = {"net-" + spec.network, "", spec.aliases};
+  specs_created.push_back(spec.name);
+  last_spec[spec.name] = spec;
+  return c.id;
+}
+
+void FakeDocker::start_container(const std::string& id) {
+  std::string name;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    calls.push_back("start " + id);
+    ContainerInfo* c = find(id);
+    if (!c) throw DockerError(404, "No such container: " + id);
+    c->running = true;
+    c->state = "running";
+    for (auto& [net, attachment] : c->networks) {
+      if (attachment.ip.empty()) attachment.ip = next_ip();
+    }
+    name = c->name;
+  }
+  if (on_start) on_start(name);
+}
+
+void FakeDocker::remove_container(const std::string& id) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("remove " + id);
+  for (auto it = containers.begin(); it != containers.end(); ++it) {
+    if (it->second.id == id || it->first == id) {
+      containers.erase(it);
+      return;
+    }
+  }
+}
+
+std::optional<launcher::NetworkInfo> FakeDocker::inspect_network(const std::string& name) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto it = networks.find(name);
+  if (it == networks.end()) return std::nullopt;
+  return it->second;
+}
+
+launcher::NetworkInfo FakeDocker::ensure_network(const std::string& name,
+                                                 const std::map<std::string, std::string>& labels) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  auto it = networks.find(name);
+  if (it != networks.end()) return it->second;
+  calls.push_back("network create " + name);
+  launcher::NetworkInfo n{"net-" + name, name, "bridge", labels, {}};
+  return networks[name] = n;
+}
+
+void FakeDocker::remove_network(const std::string& name) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("network remove " + name);
+  networks.erase(name);
+}
+
+void FakeDocker::connect_network(const std::string& network, const std::string& container,
+                                 const std::vector<std::string>& aliases) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("connect " + network + " " + container);
+  ContainerInfo* c = find(container);
+  if (!c) throw DockerError(404, "No such container: " + container);
+  if (c->networks.count(network)) throw DockerError(403, "endpoint already exists in network");
+  c->networks[network] = {"net-" + network, c->running ? next_ip() : "", aliases};
+}
+
+void FakeDocker::disconnect_network(const std::string& network, const std::string& container) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("disconnect " + network + " " + container);
+  if (ContainerInfo* c = find(container)) c->networks.erase(network);
+}
+
+launcher::ExecResult FakeDocker::exec(const std::string& container,
+                                      const std::vector<std::string>&, std::chrono::milliseconds) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("exec " + container);
+  ContainerInfo* c = find(container);
+  if (!c) throw DockerError(404, "No such container: " + container);
+  auto it = exec_exit_codes.find(c->name);
+  return {it == exec_exit_codes.end() ? 0 : it->second, ""};
+}
+
+std::string FakeDocker::logs_tail(const std::string& container, int) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  ContainerInfo* c = find(container);
+  if (!c) return "";
+  auto it = logs.find(c->name);
+  return it == logs.end() ? "" : it->second;
+}
+
+}  // namespace run_anvil::fakes

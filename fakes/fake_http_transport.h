@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "run_anvil/launcher/docker_cli.h"
+#include "run_anvil/launcher/http_transport.h"
+
+// An HttpTransport that answers canned responses per "METHOD /path" and records every request,
+// so EngineApi's paths, bodies and JSON mapping are tested without a daemon.
+namespace run_anvil::launcher {
+
+class FakeHttpTransport final : public HttpTransport {
+ public:
+  struct Request {
+    std::string method;
+    std::string path;
+    std::string body;
+    std::chrono::milliseconds timeout;
+  };
+
+  // Answers for one request line are consumed in order; the last one repeats. A request with no
+  // answer gets a 500 naming it, so a test fails loudly on an unexpected call.
+  void on(const std::string& key, int status, std::string body) {
+    answers_[key].push_back(Answer{HttpResponse{status, std::move(body)}, false});
+  }
+  // That request line throws DaemonUnavailable (as the transport does on no answer in time).
+  void unreachable(const std::string& key) { answers_[key].push_back(Answer{{}, true}); }
+
+  HttpResponse request(const std::string& method, const std::string& path,
+                       const std::string& body, std::chrono::milliseconds timeout) override {
+    requests.push_back(Request{method, path, body, timeout});
+    auto it = answers_.find(method + " " + path);
+    if (it == answers_.end()) {
+      return {500, R"({"message":"unexpected request )" + method + " " + path + "\"}"};
+    }
+    Answer answer = it->second.front();
+    if (it->second.size() > 1) it->second.pop_front();
+    if (answer.unreachable) throw DaemonUnavailable("cannot reach the Docker daemon (fake)");
+    return answer.response;
+  }
+  std::string endpoint() const override { return "unix:///fake.sock"; }
+  bool is_local() const override { return true; }
+
+  std::vector<Request> requests;
+
+ private:
+  struct Answer {
+    HttpResponse response;
+    bool unreachable;
+  };
+  std::map<std::string, std::deque<Answer>> answers_;
+};
+
+// One frame of the daemon's multiplexed stdout/stderr stream.
+inline std::string docker_stream_frame(char stream, const std::string& payload) {
+  std::string header(8, '\0');
+  header[0] = stream;
+  const auto size = static_cast<std::uint32_t>(payload.size());
+  header[4] = static_cast<char>(size >> 24);
+  header[5] = static_cast<char>(size >> 16);
+  header[6] = static_cast<char>(size >> 8);
+  header[7] = static_cast<char>(size);
+  return header + payload;
+}
+
+}  // namespace run_anvil::launcher

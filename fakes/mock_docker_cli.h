@@ -1,0 +1,37 @@
+#pragma once
+
+#include <gmock/gmock.h>
+
+#include "run_anvil/launcher/docker_cli.h"
+
+// gMock of the Docker seam, for tests that assert exact daemon interactions.
+namespace run_anvil::fakes {
+
+class MockDockerCLI : public launcher::DockerCLI {
+ public:
+  MOCK_METHOD(std::string, endpoint, (), (const, override));
+  MOCK_METHOD(bool, daemon_is_local, (), (const, override));
+  MOCK_METHOD(std::vector<launcher::ContainerInfo>, list_containers,
+              ((const std::map<std::string, std::string>&)), (override));
+  MOCK_METHOD(std::optional<launcher::ContainerInfo>, inspect_container, (const std::string&),
+              (override));
+  MOCK_METHOD(std::optional<std::string>, image_id, (const std::string&), (override));
+  MOCK_METHOD(std::string, create_container, (const launcher::ContainerSpec&), (override));
+  MOCK_METHOD(void, start_container, (const std::string&), (override));
+  MOCK_METHOD(void, remove_container, (const std::string&), (override));
+  MOCK_METHOD(std::optional<launcher::NetworkInfo>, inspect_network, (const std::string&),
+              (override));
+  MOCK_METHOD(launcher::NetworkInfo, ensure_network,
+              (const std::string&, (const std::map<std::string, std::string>&)), (override));
+  MOCK_METHOD(void, remove_network, (const std::string&), (override));
+  MOCK_METHOD(void, connect_network,
+              (const std::string&, const std::string&, const std::vector<std::string>&),
+              (override));
+  MOCK_METHOD(void, disconnect_network, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(launcher::ExecResult, exec,
+              (const std::string&, const std::vector<std::string>&, std::chrono::milliseconds),
+              (override));
+  MOCK_METHOD(std::string, logs_tail, (const std::string&, int), (override));
+};
+
+}  // namespace run_anvil::fakes

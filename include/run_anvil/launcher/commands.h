@@ -1,0 +1,16 @@
+#pragma once
+
+#include "run_anvil/launcher/cli.h"
+
+// One function per subcommand; each returns the process exit code and throws run_anvil::Error for
+// failures the user must see. main() catches once.
+namespace run_anvil::launcher {
+
+int command_run(const Options& options);
+int command_plan(const Options& options);
+int command_validate(const Options& options);
+
+// Dispatches on options.command.
+int run_command(const Options& options);
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+// Where the launcher reports what it is doing. Writes go to stderr only; stdout belongs to the
+// anvil. Implementations are called from several executor threads at once.
+namespace run_anvil::launcher {
+
+enum class Verbosity { Quiet, Normal, Verbose };
+
+class Progress {
+ public:
+  virtual ~Progress() = default;
+  // A sidecar changed state ("creating", "waiting for tcp pg:5432 (3.1s)", "ready in 1.2s").
+  // `notable` states are shown at Normal verbosity; the others only with -v.
+  virtual void sidecar(const std::string& name, const std::string& state, bool notable) = 0;
+  // A warning, shown unless quiet.
+  virtual void warn(const std::string& message) = 0;
+  // Stops any in-place redraw and leaves the terminal on a fresh line.
+  virtual void finish() = 0;
+};
+
+std::unique_ptr<Progress> make_stderr_progress(Verbosity verbosity);
+
+}  // namespace run_anvil::launcher

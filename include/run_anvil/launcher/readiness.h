@@ -1,0 +1,38 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "run_anvil/launcher/clock.h"
+#include "run_anvil/launcher/docker_cli.h"
+#include "run_anvil/launcher/progress.h"
+#include "run_anvil/launcher/tcp_dial.h"
+#include "run_anvil/sidecars/plan.h"
+
+// Waiting until one sidecar is really ready (SPEC §7).
+namespace run_anvil::launcher {
+
+struct ReadinessDeps {
+  DockerCLI& docker;
+  Clock& clock;
+  TcpDialer& dialer;
+  Progress& progress;
+  // Throws to abandon the wait (a signal, or another sidecar failed). Called between polls.
+  std::function<void()> check_cancelled;
+  // Guards the one warning printed when TCP probing degrades to a running-container check.
+  std::once_flag* degrade_warning;
+};
+
+// Returns once the step's probe succeeds. Throws Error naming the sidecar, what was probed, for
+// how long, and the tail of its logs when the timeout passes or the container stops.
+// `ip` is the container's address on step.network when already known ("" otherwise).
+void wait_ready(ReadinessDeps& deps, const sidecars::SidecarStep& step,
+                const std::string& container_id, std::string ip);
+
+// Poll interval before the n-th check (n from 0): the definition's fixed interval, else a short
+// start that backs off, so fast sidecars are noticed within milliseconds without hammering
+// the daemon for slow ones.
+std::chrono::milliseconds poll_interval(const sidecars::Probe& probe, int n);
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+// Container names, labels and env-variable tokens (SPEC §5, §8, §10).
+namespace run_anvil::sidecars {
+
+inline constexpr const char* kLabelName = "swarmforge.tong.name";
+inline constexpr const char* kLabelHash = "swarmforge.tong.config-hash";
+inline constexpr const char* kLabelLifecycle = "swarmforge.tong.lifecycle";
+inline constexpr const char* kLabelManagedBy = "swarmforge.managed-by";
+inline constexpr const char* kManagedByValue = "run-anvil";
+// Extra labels of ours: the image ID the container was created from (detects an image rebuilt
+// under the same tag) and, for session resources, the session they belong to.
+inline constexpr const char* kLabelImageId = "swarmforge.tong.image-id";
+inline constexpr const char* kLabelSession = "swarmforge.session";
+inline constexpr const char* kDefaultNetwork = "swarmforge-net";
+
+// Runs of characters outside [A-Za-z0-9_.-] replaced by one '-'.
+std::string container_token(std::string_view name);
+// "swarmforge-shared-<token>"
+std::string shared_container_name(std::string_view name);
+// "<anvil name>-tong-<token>"
+std::string session_container_name(std::string_view anvil_name, std::string_view name);
+// Upper-cased, runs of non-alphanumerics -> '_', leading/trailing '_' trimmed:
+// "pg.test-01" -> "PG_TEST_01".
+std::string env_token(std::string_view name);
+// "SWARMFORGE_TONG_<TOKEN>_<suffix>"
+std::string env_name(std::string_view name, std::string_view suffix);
+
+}  // namespace run_anvil::sidecars

@@ -1,0 +1,217 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "run_anvil/errors.h"
+#include "run_anvil/launcher/approvals.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kVersion = 1;
+
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int get() const { return fd_; }
+  // Closing explicitly surfaces a failed write-back that a destructor would have to swallow.
+  int close() {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
+  throw Error(what + " approval store " + path + ": " + std::strerror(err));
+}
+
+bool is_hex64(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+std::optional<Approval> parse_entry(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  for (const char* key : {"workspace", "name", "config_hash", "approved_at"}) {
+    if (!j.contains(key) || !j[key].is_string()) return std::nullopt;
+  }
+  Approval a{j["workspace"], j["name"], j["config_hash"], j["approved_at"]};
+  if (a.workspace.empty() || a.name.empty() || !is_hex64(a.config_hash)) return std::nullopt;
+  return a;
+}
+
+// nullopt when the file does not exist; throws when it exists but cannot be read.
+std::optional<std::string> read_file(const std::string& path) {
+  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail("cannot read", path, errno);
+  }
+  std::string text;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot read", path, errno);
+    if (n == 0) return text;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// mkdir -p with 0700 for what we create; existing directories keep their mode (not ours).
+void make_parents(const fs::path& dir, const std::string& store) {
+  fs::path built;
+  for (const auto& part : dir) {
+    built /= part;
+    if (::mkdir(built.c_str(), 0700) == 0) {
+      ::chmod(built.c_str(), 0700);  // umask may have stripped bits we need
+    } else if (errno != EEXIST) {
+      fail("cannot create the directory " + built.string() + " for the", store, errno);
+    }
+  }
+}
+
+void write_all(int fd, const std::string& text, const std::string& path) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot write", path, errno);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// Creates a uniquely named 0600 file in `dir`, setting `path`. O_EXCL|O_NOFOLLOW: never write
+// through a file or symlink someone planted under that name.
+int open_unique(const fs::path& dir, const std::string& store, std::string& path) {
+  for (int attempt = 0;; ++attempt) {
+    path = (dir /
+            (".approvals." + std::to_string(::getpid()) + "." + std::to_string(attempt) + ".tmp"))
+               .string();
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    if (errno != EEXIST || attempt >= 100) fail("cannot write", store, errno);
+  }
+}
+
+// The temp file next to the store, removed unless it was renamed into place.
+class TempFile {
+ public:
+  TempFile(const fs::path& dir, const std::string& store) : fd_(open_unique(dir, store, path_)) {}
+  ~TempFile() {
+    if (!committed_) ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ScopedFd& fd() { return fd_; }
+  const std::string& path() const { return path_; }
+  void commit() { committed_ = true; }
+
+ private:
+  std::string path_;  // before fd_: open_unique() fills it during fd_'s initialisation
+  ScopedFd fd_;
+  bool committed_ = false;
+};
+
+// Without this the rename may not survive a crash; failure only costs durability, not safety.
+void sync_dir(const fs::path& dir) {
+  ScopedFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() >= 0) ::fsync(fd.get());
+}
+
+}  // namespace
+
+std::optional<std::vector<Approval>> parse_approvals(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("version") || !j.contains("approvals")) return std::nullopt;
+  if (!j["version"].is_number_integer() || j["version"].get<int>() != kVersion) return std::nullopt;
+  if (!j["approvals"].is_array()) return std::nullopt;
+  std::vector<Approval> out;
+  for (const auto& entry : j["approvals"]) {
+    auto a = parse_entry(entry);
+    if (!a) return std::nullopt;
+    out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+std::string serialize_approvals(const std::vector<Approval>& approvals) {
+  json list = json::array();
+  for (const auto& a : approvals) {
+    list.push_back({{"workspace", a.workspace},
+                    {"name", a.name},
+                    {"config_hash", a.config_hash},
+                    {"approved_at", a.approved_at}});
+  }
+  json doc = {{"version", kVersion}, {"approvals", list}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+ApprovalStore ApprovalStore::load(const std::string& path) {
+  ApprovalStore store(path);
+  auto text = read_file(path);
+  if (!text) return store;
+  auto parsed = parse_approvals(*text);
+  if (parsed) {
+    store.approvals_ = std::move(*parsed);
+  } else {
+    store.corrupt_ = true;
+  }
+  return store;
+}
+
+const Approval* ApprovalStore::find(const std::string& workspace, const std::string& name) const {
+  for (const auto& a : approvals_) {
+    if (a.workspace == workspace && a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+bool ApprovalStore::approves(const std::string& workspace, const std::string& name,
+                             const std::string& config_hash) const {
+  const Approval* a = find(workspace, name);
+  return a != nullptr && a->config_hash == config_hash;
+}
+
+void ApprovalStore::record(Approval approval) {
+  std::erase_if(approvals_, [&](const Approval& a) {
+    return a.workspace == approval.workspace && a.name == approval.name;
+  });
+  approvals_.push_back(std::move(approval));
+}
+
+void ApprovalStore::save() const {
+  fs::path dir = fs::path(path_).parent_path();
+  if (dir.empty()) dir = ".";
+  make_parents(dir, path_);
+  TempFile tmp(dir, path_);
+  // The mode given to open() is filtered by umask; fchmod makes 0600 exact.
+  if (::fchmod(tmp.fd().get(), 0600) != 0) fail("cannot write", path_, errno);
+  write_all(tmp.fd().get(), serialize_approvals(approvals_), path_);
+  if (::fsync(tmp.fd().get()) != 0) fail("cannot write", path_, errno);
+  if (tmp.fd().close() != 0) fail("cannot write", path_, errno);
+  if (::rename(tmp.path().c_str(), path_.c_str()) != 0) fail("cannot replace", path_, errno);
+  tmp.commit();
+  sync_dir(dir);
+}
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,28 @@
+#include "run_anvil/launcher/container_spec.h"
+
+namespace run_anvil::launcher {
+
+ContainerSpec make_container_spec(const sidecars::Definition& definition,
+                                  const sidecars::SidecarStep& step) {
+  ContainerSpec spec;
+  spec.name = step.container;
+  spec.image = definition.image;
+  spec.cmd = definition.command;
+  spec.entrypoint = definition.entrypoint;
+  for (const auto& [key, value] : definition.env) spec.env.push_back(key + "=" + value);
+  spec.labels = sidecars::container_labels(definition, step.config_hash, step.image_id);
+  spec.restart_policy = definition.restart;
+  spec.memory_bytes = definition.resources.memory_bytes;
+  spec.nano_cpus = definition.resources.nano_cpus;
+  for (const auto& m : definition.mounts) {
+    if (m.kind == sidecars::Mount::Kind::DockerSocket) {
+      spec.binds.push_back(std::string("/var/run/docker.sock:/var/run/docker.sock") +
+                           (m.read_only ? ":ro" : ""));
+    }
+  }
+  spec.network = step.network;
+  spec.aliases = step.aliases;
+  return spec;
+}
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,320 @@
+#include "run_anvil/launcher/engine_api.h"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "run_anvil/launcher/engine_json.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+// Every ordinary call is bounded so a wedged daemon surfaces as an error, not a hang.
+constexpr milliseconds kCallTimeout{30000};
+// Readiness probes and diagnostics need the end of the output, not megabytes of it.
+constexpr std::size_t kExecOutputLimit = 4096;
+
+// The newest API whose semantics we rely on (1.44 deprecates CheckDuplicate and changes
+// network aliases); the oldest that has everything we send (NanoCpus, health).
+constexpr std::pair<int, int> kMaxApi{1, 43};
+constexpr std::pair<int, int> kMinApi{1, 25};
+
+std::pair<int, int> parse_api_version(const std::string& version) {
+  const auto dot = version.find('.');
+  if (dot == std::string::npos) return {0, 0};
+  try {
+    return {std::stoi(version.substr(0, dot)), std::stoi(version.substr(dot + 1))};
+  } catch (const std::exception&) {
+    return {0, 0};
+  }
+}
+
+std::string path_segment(const std::string& name) { return percent_encode(name); }
+
+std::string keep_tail(std::string text, std::size_t limit) {
+  if (text.size() > limit) text.erase(0, text.size() - limit);
+  return text;
+}
+
+class EngineApi final : public DockerCLI {
+ public:
+  explicit EngineApi(std::unique_ptr<HttpTransport> transport)
+      : transport_(std::move(transport)) {}
+
+  std::string endpoint() const override { return transport_->endpoint(); }
+  bool daemon_is_local() const override { return transport_->is_local(); }
+
+  std::vector<ContainerInfo> list_containers(
+      const std::map<std::string, std::string>& labels) override {
+    std::string path = "/containers/json?all=1";
+    if (!labels.empty()) path += "&filters=" + percent_encode(label_filters_json(labels));
+    const json list = checked_json(call("GET", path));
+    std::vector<ContainerInfo> out;
+    if (list.is_array()) {
+      for (const auto& item : list) out.push_back(container_from_summary_json(item));
+    }
+    return out;
+  }
+
+  std::optional<ContainerInfo> inspect_container(const std::string& name_or_id) override {
+    const HttpResponse response = call("GET", "/containers/" + path_segment(name_or_id) + "/json");
+    if (response.status == 404) return std::nullopt;
+    return container_from_inspect_json(checked_json(response));
+  }
+
+  std::optional<std::string> image_id(const std::string& reference) override {
+    if (reference.empty()) return std::nullopt;
+    // '/', ':' and '@' are structure inside a reference; the daemon's route takes them literally.
+    const HttpResponse response =
+        call("GET", "/images/" + percent_encode(reference, "/:@") + "/json");
+    if (response.status == 404) return std::nullopt;
+    const json image = checked_json(response);
+    if (!image.contains("Id") || !image["Id"].is_string()) return std::nullopt;
+    return image["Id"].get<std::string>();
+  }
+
+  std::string create_container(const ContainerSpec& spec) override {
+    std::string path = "/containers/create";
+    if (!spec.name.empty()) path += "?name=" + percent_encode(spec.name);
+    const json created = checked_json(call("POST", path, container_create_json(spec).dump()));
+    return required_id(created, "container create");
+  }
+
+  void start_container(const std::string& id) override {
+    // 304 (already running) is below 400, so it passes as success.
+    check(call("POST", "/containers/" + path_segment(id) + "/start"));
+  }
+
+  void remove_container(const std::string& id) override {
+    const HttpResponse response =
+        call("DELETE", "/containers/" + path_segment(id) + "?force=1&v=1");
+    if (response.status != 404) check(response);
+  }
+
+  std::optional<NetworkInfo> inspect_network(const std::string& name) override {
+    const HttpResponse response = call("GET", "/networks/" + path_segment(name));
+    if (response.status == 404) return std::nullopt;
+    if (is_ambiguous(response)) return oldest_named(name);
+    NetworkInfo info = network_from_inspect_json(checked_json(response));
+    // The daemon falls back to matching id prefixes; accept that only when the caller passed an
+    // id (prefix), never a different network answering for a name.
+    if (info.name != name && !info.id.starts_with(name)) return std::nullopt;
+    return info;
+  }
+
+  // The daemon's CheckDuplicate is not atomic: concurrent creates of one name all succeed (seen
+  // on 20.10 with 8 threads: 8 networks). So in-process creators queue on a mutex, and racing
+  // processes converge after the fact: everyone keeps the oldest and removes the younger ones
+  // (the daemon refuses while a container is attached, so a network in use is never lost).
+  NetworkInfo ensure_network(const std::string& name,
+                             const std::map<std::string, std::string>& labels) override {
+    std::lock_guard lock(ensure_network_mutex_);
+    if (auto existing = oldest_named(name)) return *existing;
+    const json body = {
+        {"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}, {"Labels", labels}};
+    const HttpResponse response = call("POST", "/networks/create", body.dump());
+    if (response.status >= 400) {
+      const std::string message = daemon_message(response);
+      const bool lost_race =
+          response.status == 409 || message.find("already exists") != std::string::npos;
+      if (!lost_race) throw DockerError(response.status, message);
+    }
+    std::vector<NetworkInfo> same_name = networks_named(name);
+    if (same_name.empty()) {
+      throw DockerError(404, "network " + name + " was created but the daemon cannot find it");
+    }
+    for (std::size_t i = 1; i < same_name.size(); ++i) {
+      call("DELETE", "/networks/" + path_segment(same_name[i].id));  // best effort, see above
+    }
+    return by_id(same_name.front().id);
+  }
+
+  void remove_network(const std::string& name) override {
+    const HttpResponse response = call("DELETE", "/networks/" + path_segment(name));
+    if (response.status == 404) return;
+    if (!is_ambiguous(response)) {
+      check(response);
+      return;
+    }
+    for (const NetworkInfo& duplicate : networks_named(name)) {
+      const HttpResponse removed = call("DELETE", "/networks/" + path_segment(duplicate.id));
+      if (removed.status != 404) check(removed);
+    }
+  }
+
+  void connect_network(const std::string& network, const std::string& container,
+                       const std::vector<std::string>& aliases) override {
+    const json body = {{"Container", container}, {"EndpointConfig", {{"Aliases", aliases}}}};
+    check(call("POST", "/networks/" + path_segment(network) + "/connect", body.dump()));
+  }
+
+  void disconnect_network(const std::string& network, const std::string& container) override {
+    const json body = {{"Container", container}, {"Force", true}};
+    const HttpResponse response =
+        call("POST", "/networks/" + path_segment(network) + "/disconnect", body.dump());
+    if (response.status == 404) return;
+    if (response.status >= 400 &&
+        daemon_message(response).find("is not connected") != std::string::npos) {
+      return;
+    }
+    check(response);
+  }
+
+  ExecResult exec(const std::string& container, const std::vector<std::string>& argv,
+                  milliseconds timeout) override {
+    const json body = {{"Cmd", argv}, {"AttachStdout", true}, {"AttachStderr", true}};
+    const std::string id = required_id(
+        checked_json(call("POST", "/containers/" + path_segment(container) + "/exec", body.dump())),
+        "exec create");
+    const std::string exec_path = "/exec/" + path_segment(id);
+    ExecResult result;
+    try {
+      // The response body is the process's output and ends when the process exits.
+      const HttpResponse started = call("POST", exec_path + "/start",
+                                        R"({"Detach":false,"Tty":false})", timeout);
+      check(started);
+      result.output = keep_tail(demultiplex_stream(started.body), kExecOutputLimit);
+    } catch (const DaemonUnavailable&) {
+      // The transport cannot tell "still running at the deadline" from "daemon gone"; asking
+      // about the exec does: a gone daemon throws again here.
+      result.exit_code = exit_code_of(exec_path, /*wait_for_exit=*/false);
+      return result;
+    }
+    result.exit_code = exit_code_of(exec_path, /*wait_for_exit=*/true);
+    return result;
+  }
+
+  std::string logs_tail(const std::string& container, int lines) override {
+    if (lines <= 0) return "";
+    const HttpResponse response = call("GET", "/containers/" + path_segment(container) +
+                                                  "/logs?stdout=1&stderr=1&tail=" +
+                                                  std::to_string(lines));
+    if (response.status == 404) return "";
+    check(response);
+    return demultiplex_stream(response.body);
+  }
+
+ private:
+  // Negotiated once; a failed attempt (daemon down) is retried by the next call. A mutex rather
+  // than std::call_once because the negotiation may throw.
+  std::string version_prefix() {
+    std::lock_guard lock(version_mutex_);
+    if (prefix_.empty()) prefix_ = "/v" + negotiate_version();
+    return prefix_;
+  }
+
+  std::string negotiate_version() {
+    const HttpResponse response = transport_->request("GET", "/version", "", kCallTimeout);
+    const json version = checked_json(response);
+    const std::string server =
+        version.contains("ApiVersion") && version["ApiVersion"].is_string()
+            ? version["ApiVersion"].get<std::string>()
+            : "1.41";
+    const std::pair<int, int> parsed = parse_api_version(server);
+    if (parsed < kMinApi) {
+      throw Error("the Docker daemon at " + endpoint() + " speaks Engine API " + server +
+                  "; run-anvil needs " + std::to_string(kMinApi.first) + "." +
+                  std::to_string(kMinApi.second) + " or newer");
+    }
+    if (parsed > kMaxApi) {
+      return std::to_string(kMaxApi.first) + "." + std::to_string(kMaxApi.second);
+    }
+    return std::to_string(parsed.first) + "." + std::to_string(parsed.second);
+  }
+
+  HttpResponse call(const std::string& method, const std::string& path,
+                    const std::string& body = "", milliseconds timeout = kCallTimeout) {
+    return transport_->request(method, version_prefix() + path, body, timeout);
+  }
+
+  static void check(const HttpResponse& response) {
+    if (response.status >= 400) throw DockerError(response.status, daemon_message(response));
+  }
+
+  json checked_json(const HttpResponse& response) const {
+    check(response);
+    json parsed = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      throw Error("the Docker daemon at " + endpoint() + " answered with something that is not "
+                  "JSON (HTTP " + std::to_string(response.status) + ")");
+    }
+    return parsed;
+  }
+
+  std::string required_id(const json& reply, const char* what) const {
+    if (reply.contains("Id") && reply["Id"].is_string()) return reply["Id"].get<std::string>();
+    throw Error("the Docker daemon at " + endpoint() + " answered " + what + " without an Id");
+  }
+
+  static bool is_ambiguous(const HttpResponse& response) {
+    return response.status == 400 &&
+           daemon_message(response).find("is ambiguous") != std::string::npos;
+  }
+
+  // Every network called exactly `name`, oldest first (ties by id), so every launcher that sees
+  // duplicates picks the same one.
+  std::vector<NetworkInfo> networks_named(const std::string& name) {
+    const std::string filter = json{{"name", {name}}}.dump();
+    const json list = checked_json(call("GET", "/networks?filters=" + percent_encode(filter)));
+    std::vector<std::pair<std::string, NetworkInfo>> found;
+    if (list.is_array()) {
+      for (const auto& item : list) {
+        NetworkInfo info = network_from_inspect_json(item);
+        // The daemon's name filter is a regular-expression match, not equality.
+        if (info.name != name) continue;
+        const std::string created =
+            item.contains("Created") && item["Created"].is_string() ? item["Created"] : "";
+        found.emplace_back(sortable_timestamp(created) + " " + info.id, std::move(info));
+      }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<NetworkInfo> out;
+    for (auto& entry : found) out.push_back(std::move(entry.second));
+    return out;
+  }
+
+  // The list endpoint leaves Containers empty; inspecting by id fills it.
+  std::optional<NetworkInfo> oldest_named(const std::string& name) {
+    const std::vector<NetworkInfo> same_name = networks_named(name);
+    if (same_name.empty()) return std::nullopt;
+    return by_id(same_name.front().id);
+  }
+
+  NetworkInfo by_id(const std::string& id) {
+    return network_from_inspect_json(checked_json(call("GET", "/networks/" + path_segment(id))));
+  }
+
+  // -1 while the process runs. The output stream can close a moment before the daemon records
+  // the exit code, so after a finished stream we look a few times before giving up.
+  int exit_code_of(const std::string& exec_path, bool wait_for_exit) {
+    constexpr int kAttempts = 20;
+    for (int attempt = 0;; ++attempt) {
+      const json state = checked_json(call("GET", exec_path + "/json"));
+      const bool running = state.contains("Running") && state["Running"].is_boolean() &&
+                           state["Running"].get<bool>();
+      if (!running && state.contains("ExitCode") && state["ExitCode"].is_number_integer()) {
+        return state["ExitCode"].get<int>();
+      }
+      if (!wait_for_exit || attempt + 1 >= kAttempts) return -1;
+      std::this_thread::sleep_for(milliseconds(25));
+    }
+  }
+
+  std::unique_ptr<HttpTransport> transport_;
+  std::mutex version_mutex_;
+  std::string prefix_;
+  std::mutex ensure_network_mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<DockerCLI> make_engine_api(std::unique_ptr<HttpTransport> transport) {
+  return std::make_unique<EngineApi>(std::move(transport));
+}
+
+}  // namespace run_anvil::launcher

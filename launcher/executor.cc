@@ -1,0 +1,232 @@
+#include "run_anvil/launcher/executor.h"
+
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <semaphore>
+#include <sstream>
+#include <thread>
+
+#include "run_anvil/launcher/container_spec.h"
+#include "run_anvil/launcher/readiness.h"
+#include "run_anvil/sidecars/naming.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+using sidecars::Action;
+using sidecars::SidecarStep;
+
+// Thrown into a worker's wait when another sidecar already failed; never reported itself.
+struct Cancelled {};
+
+std::string elapsed_text(Clock::time_point from, Clock::time_point to) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+  std::ostringstream out;
+  if (ms < 1000) {
+    out << ms << "ms";
+  } else {
+    out.setf(std::ios::fixed);
+    out.precision(1);
+    out << static_cast<double>(ms) / 1000.0 << "s";
+  }
+  return out.str();
+}
+
+bool is_managed_with_hash(const ContainerInfo& c, const std::string& hash) {
+  auto m = c.labels.find(sidecars::kLabelManagedBy);
+  auto h = c.labels.find(sidecars::kLabelHash);
+  return m != c.labels.end() && m->second == sidecars::kManagedByValue && h != c.labels.end() &&
+         h->second == hash;
+}
+
+class Run {
+ public:
+  Run(ExecutorDeps& deps, const sidecars::Plan& plan,
+      const std::vector<sidecars::Definition>& definitions)
+      : deps_(deps), plan_(plan), slots_(std::max(1, deps.max_parallel)) {
+    for (const auto& d : definitions) definitions_[d.name] = &d;
+    for (const auto& s : plan.steps) state_[s.name] = State::Pending;
+  }
+
+  void go() {
+    std::vector<std::thread> workers;
+    workers.reserve(plan_.steps.size());
+    for (const auto& step : plan_.steps) workers.emplace_back([this, &step] { work(step); });
+    for (auto& t : workers) t.join();
+    if (interruption_) std::rethrow_exception(interruption_);
+    if (!failures_.empty()) {
+      std::string message;
+      for (const auto& f : failures_) message += (message.empty() ? "" : "\n") + f;
+      throw Error(message);
+    }
+  }
+
+ private:
+  enum class State { Pending, Ready, Failed };
+
+  void check() {
+    deps_.check_interrupted();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cancelled_) throw Cancelled{};
+  }
+
+  // Blocks until every dependency is ready; false when one failed or the run was cancelled.
+  bool wait_for_dependencies(const SidecarStep& step) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      if (cancelled_) return false;
+      bool all_ready = true;
+      for (const auto& dep : step.depends_on) {
+        State s = state_.at(dep);
+        if (s == State::Failed) return false;
+        if (s != State::Ready) all_ready = false;
+      }
+      if (all_ready) return true;
+      // Wake periodically so a pending signal is noticed even if nothing else changes.
+      changed_.wait_for(lock, std::chrono::milliseconds(100));
+      lock.unlock();
+      try {
+        deps_.check_interrupted();
+      } catch (...) {
+        lock.lock();
+        record_interruption(std::current_exception());
+        return false;
+      }
+      lock.lock();
+    }
+  }
+
+  void work(const SidecarStep& step) {
+    if (!wait_for_dependencies(step)) return finish(step, State::Failed);
+    slots_.acquire();
+    try {
+      bring_up(step);
+      slots_.release();
+      finish(step, State::Ready);
+    } catch (const Cancelled&) {
+      slots_.release();
+      finish(step, State::Failed);
+    } catch (const Error& e) {
+      slots_.release();
+      fail(step, e, std::current_exception());
+    } catch (const std::exception& e) {
+      slots_.release();
+      fail(step, Error(e.what()), nullptr);
+    }
+  }
+
+  // `original` keeps the dynamic type (Interrupted) so it can be rethrown as is.
+  void fail(const SidecarStep& step, const Error& e, std::exception_ptr original) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (e.exit_code() != exit_codes::kLauncherFailure && original) {
+      record_interruption(original);
+    } else {
+      failures_.push_back(e.what());
+      deps_.progress.sidecar(step.name, "failed", true);
+    }
+    cancelled_ = true;
+    state_[step.name] = State::Failed;
+    changed_.notify_all();
+  }
+
+  void record_interruption(std::exception_ptr e) {
+    if (!interruption_) interruption_ = e;
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+  void finish(const SidecarStep& step, State s) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_[step.name] = s;
+    changed_.notify_all();
+  }
+
+  void bring_up(const SidecarStep& step) {
+    auto start = deps_.clock.now();
+    std::string id = step.existing_id;
+    std::string ip;
+    if (step.action == Action::Reuse) {
+      if (step.connect) {
+        connect(step, id);
+      } else {
+        ip = step.observed_ip;
+      }
+      deps_.progress.sidecar(step.name, "reusing " + step.container, false);
+    } else {
+      check();
+      id = create_and_start(step);
+    }
+    ReadinessDeps rdeps{deps_.docker, deps_.clock, deps_.dialer, deps_.progress,
+                        [this] { check(); }, &degrade_warning_};
+    wait_ready(rdeps, step, id, ip);
+    bool notable = step.action != Action::Reuse;
+    deps_.progress.sidecar(step.name, std::string(step.action == Action::Reuse ? "reused, " : "") +
+                                          "ready in " + elapsed_text(start, deps_.clock.now()),
+                           notable);
+  }
+
+  void connect(const SidecarStep& step, const std::string& id) {
+    try {
+      deps_.docker.connect_network(step.network, id, step.aliases);
+    } catch (const DockerError& e) {
+      // A concurrent launcher may have attached it a moment ago: fine if it is attached now.
+      auto info = deps_.docker.inspect_container(id);
+      if (!info || !info->networks.count(step.network)) throw;
+    }
+  }
+
+  // Creates the container, tolerating a concurrent launcher creating the same one: a name
+  // conflict with a matching managed container means it is already being brought up.
+  std::string create_and_start(const SidecarStep& step) {
+    const auto& definition = *definitions_.at(step.name);
+    if (step.action == Action::Recreate) {
+      deps_.progress.sidecar(step.name, "recreating (" + step.reason + ")", true);
+      deps_.docker.remove_container(step.existing_id);
+    } else {
+      deps_.progress.sidecar(step.name, "creating " + step.container, true);
+    }
+    ContainerSpec spec = make_container_spec(definition, step);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        std::string id = deps_.docker.create_container(spec);
+        deps_.docker.start_container(id);
+        return id;
+      } catch (const DockerError& e) {
+        if (e.status() != 409 || attempt >= 3) throw;
+      }
+      auto existing = deps_.docker.inspect_container(step.container);
+      if (!existing) continue;  // removed again in between: try once more
+      if (is_managed_with_hash(*existing, step.config_hash)) {
+        deps_.docker.start_container(existing->id);
+        return existing->id;
+      }
+      throw Error("sidecar \"" + step.name + "\": a container named " + step.container +
+                  " appeared while creating it, with a different definition (another launcher " +
+                  "or project defines \"" + step.name + "\" differently); not touching it. " +
+                  "Inspect it with `docker inspect " + step.container + "`");
+    }
+  }
+
+  ExecutorDeps& deps_;
+  const sidecars::Plan& plan_;
+  std::map<std::string, const sidecars::Definition*> definitions_;
+  std::counting_semaphore<64> slots_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, State> state_;
+  bool cancelled_ = false;
+  std::vector<std::string> failures_;
+  std::exception_ptr interruption_;
+  std::once_flag degrade_warning_;
+};
+
+}  // namespace
+
+void execute_plan(ExecutorDeps& deps, const sidecars::Plan& plan,
+                  const std::vector<sidecars::Definition>& definitions) {
+  Run(deps, plan, definitions).go();
+}
+
+}  // namespace run_anvil::launcher

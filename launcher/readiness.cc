@@ -1,0 +1,206 @@
+#include "run_anvil/launcher/readiness.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace run_anvil::launcher {
+namespace {
+
+using std::chrono::milliseconds;
+using sidecars::ReadinessMode;
+
+std::string seconds_text(milliseconds d) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(d.count() < 10000 ? 1 : 0);
+  out << static_cast<double>(d.count()) / 1000.0 << "s";
+  return out.str();
+}
+
+// One probe attempt's outcome.
+enum class Check { Ready, NotYet, Stopped, Degraded };
+
+class Waiter {
+ public:
+  Waiter(ReadinessDeps& deps, const sidecars::SidecarStep& step, std::string id, std::string ip)
+      : deps_(deps), step_(step), id_(std::move(id)), ip_(std::move(ip)) {}
+
+  void run() {
+    auto start = deps_.clock.now();
+    auto deadline = start + step_.probe.timeout;
+    auto next_report = start + milliseconds(2000);
+    for (int n = 0;; ++n) {
+      deps_.check_cancelled();
+      Check c = check_once();
+      if (c == Check::Ready) return;
+      if (c == Check::Stopped) fail_stopped();
+      auto now = deps_.clock.now();
+      if (now >= deadline) fail_timeout(now - start);
+      if (now >= next_report) {
+        deps_.progress.sidecar(step_.name,
+                               "waiting for " + what() + " (" +
+                                   seconds_text(std::chrono::duration_cast<milliseconds>(
+                                       now - start)) + ")",
+                               true);
+        next_report = now + milliseconds(5000);
+      }
+      auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
+      deps_.clock.sleep_for(std::max(milliseconds(1), std::min(poll_interval(step_.probe, n), left)));
+    }
+  }
+
+ private:
+  std::string what() const {
+    return degraded_ ? "running " + step_.container : step_.probe.describe();
+  }
+
+  Check check_once() {
+    switch (step_.probe.mode) {
+      case ReadinessMode::Tcp: return check_tcp();
+      case ReadinessMode::Healthcheck: return check_health();
+      case ReadinessMode::Exec: return check_exec();
+      case ReadinessMode::None: return check_running();
+    }
+    return Check::NotYet;
+  }
+
+  Check check_running() {
+    auto info = deps_.docker.inspect_container(id_);
+    if (!info || (!info->running && info->state != "created" && info->state != "restarting")) {
+      last_state_ = info ? info->state : "removed";
+      return Check::Stopped;
+    }
+    return info->running ? Check::Ready : Check::NotYet;
+  }
+
+  Check check_tcp() {
+    if (degraded_ || !deps_.docker.daemon_is_local()) return degrade();
+    if (ip_.empty()) {
+      auto info = deps_.docker.inspect_container(id_);
+      if (!info || (!info->running && info->state != "created")) {
+        last_state_ = info ? info->state : "removed";
+        return Check::Stopped;
+      }
+      auto net = info->networks.find(step_.network);
+      if (net == info->networks.end() || net->second.ip.empty()) return Check::NotYet;
+      ip_ = net->second.ip;
+    }
+    ++attempts_;
+    switch (deps_.dialer.dial(ip_, step_.probe.port, milliseconds(500))) {
+      case DialResult::Connected: return Check::Ready;
+      case DialResult::Unreachable: return degrade();
+      case DialResult::Refused:
+      case DialResult::TimedOut: break;
+    }
+    // A refused port may mean the process died: look every few attempts, not every time.
+    if (attempts_ % 8 == 0) {
+      Check r = check_running();
+      if (r == Check::Stopped) return r;
+    }
+    return Check::NotYet;
+  }
+
+  Check degrade() {
+    if (!degraded_) {
+      degraded_ = true;
+      std::call_once(*deps_.degrade_warning, [&] {
+        deps_.progress.warn("cannot dial sidecar ports from here (daemon at " +
+                            deps_.docker.endpoint() +
+                            " is not local or its networks are not routable); tcp readiness "
+                            "degrades to checking that the container is running");
+      });
+    }
+    return check_running();
+  }
+
+  Check check_health() {
+    auto info = deps_.docker.inspect_container(id_);
+    if (!info) {
+      last_state_ = "removed";
+      return Check::Stopped;
+    }
+    if (!info->has_healthcheck) {
+      throw Error("sidecar \"" + step_.name + "\" uses readiness mode \"healthcheck\" but its "
+                  "image " + info->image + " defines no HEALTHCHECK; use mode \"tcp\" or "
+                  "\"exec\", or add a HEALTHCHECK to the image");
+    }
+    if (!info->running && info->state != "created" && info->state != "restarting") {
+      last_state_ = info->state;
+      return Check::Stopped;
+    }
+    last_health_ = info->health;
+    return info->health == "healthy" ? Check::Ready : Check::NotYet;
+  }
+
+  Check check_exec() {
+    auto info = deps_.docker.inspect_container(id_);
+    if (!info || (!info->running && info->state != "created" && info->state != "restarting")) {
+      last_state_ = info ? info->state : "removed";
+      return Check::Stopped;
+    }
+    if (!info->running) return Check::NotYet;
+    auto r = deps_.docker.exec(id_, step_.probe.command, std::min(step_.probe.timeout,
+                                                                  milliseconds(10000)));
+    last_exec_code_ = r.exit_code;
+    return r.exit_code == 0 ? Check::Ready : Check::NotYet;
+  }
+
+  std::string logs_section() {
+    std::string tail;
+    try {
+      tail = deps_.docker.logs_tail(id_, 20);
+    } catch (const Error&) {
+      return "";
+    }
+    if (tail.empty()) return "\n(no output in its logs)";
+    if (tail.back() == '\n') tail.pop_back();
+    return "\n--- last lines of " + step_.container + " logs ---\n" + tail;
+  }
+
+  [[noreturn]] void fail_stopped() {
+    throw Error("sidecar \"" + step_.name + "\" stopped before it was ready (container " +
+                step_.container + " is " + last_state_ + ") while waiting for " + what() +
+                logs_section());
+  }
+
+  [[noreturn]] void fail_timeout(std::chrono::steady_clock::duration waited) {
+    std::string detail;
+    if (step_.probe.mode == ReadinessMode::Healthcheck && !last_health_.empty()) {
+      detail = " (last health status: " + last_health_ + ")";
+    } else if (step_.probe.mode == ReadinessMode::Exec && last_exec_code_ >= 0) {
+      detail = " (last exit code: " + std::to_string(last_exec_code_) + ")";
+    }
+    throw Error("sidecar \"" + step_.name + "\" was not ready after " +
+                seconds_text(std::chrono::duration_cast<milliseconds>(waited)) + ": " + what() +
+                " did not succeed" + detail + "; raise readiness.timeout in " +
+                "its definition if it is just slow" + logs_section());
+  }
+
+  ReadinessDeps& deps_;
+  const sidecars::SidecarStep& step_;
+  std::string id_;
+  std::string ip_;
+  bool degraded_ = false;
+  int attempts_ = 0;
+  int last_exec_code_ = -1;
+  std::string last_state_;
+  std::string last_health_;
+};
+
+}  // namespace
+
+std::chrono::milliseconds poll_interval(const sidecars::Probe& probe, int n) {
+  if (probe.interval) return *probe.interval;
+  // TCP dials are cheap local syscalls; daemon-backed checks cost a round trip each.
+  milliseconds first = probe.mode == ReadinessMode::Tcp ? milliseconds(10) : milliseconds(50);
+  milliseconds cap = probe.mode == ReadinessMode::Tcp ? milliseconds(100) : milliseconds(250);
+  milliseconds d = first * (1 << std::min(n, 5));
+  return std::min(d, cap);
+}
+
+void wait_ready(ReadinessDeps& deps, const sidecars::SidecarStep& step,
+                const std::string& container_id, std::string ip) {
+  Waiter(deps, step, container_id, std::move(ip)).run();
+}
+
+}  // namespace run_anvil::launcher

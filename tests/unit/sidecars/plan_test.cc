@@ -1,0 +1,196 @@
+#include "run_anvil/sidecars/plan.h"
+
+#include <gtest/gtest.h>
+
+#include "definitions_builder.h"
+#include "run_anvil/errors.h"
+#include "run_anvil/sidecars/config_hash.h"
+#include "run_anvil/sidecars/naming.h"
+
+namespace run_anvil::sidecars {
+namespace {
+
+using fakes::none_sidecar;
+using fakes::port_sidecar;
+
+class PlanTest : public ::testing::Test {
+ protected:
+  AnvilCommand anvil(std::vector<std::string> argv = {"docker", "run", "--rm", "h:dev", "go"}) {
+    return parse_anvil_argv(argv);
+  }
+  ObservedState observed_with_images(const std::vector<Definition>& defs) {
+    ObservedState o;
+    for (const auto& d : defs) o.image_ids[d.image] = "sha256:" + d.name;
+    return o;
+  }
+  ObservedContainer managed(const Definition& d, bool running, std::string hash = "",
+                            std::string image_id = "") {
+    ObservedContainer c;
+    c.id = "cid-" + d.name;
+    c.name = shared_container_name(d.name);
+    c.running = running;
+    c.labels = container_labels(d, hash.empty() ? config_hash(d) : hash,
+                                image_id.empty() ? "sha256:" + d.name : image_id);
+    return c;
+  }
+};
+
+TEST_F(PlanTest, CreatesAbsentSidecarAndDefaultNetwork) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  Plan p = make_plan(defs, observed_with_images(defs), anvil());
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].action, Action::Create);
+  EXPECT_EQ(p.steps[0].reason, "absent");
+  EXPECT_EQ(p.steps[0].container, "swarmforge-shared-pg");
+  EXPECT_EQ(p.network, "swarmforge-net");
+  EXPECT_TRUE(p.create_network);
+  EXPECT_EQ(p.steps[0].aliases, std::vector<std::string>{"pg"});
+  EXPECT_EQ(p.anvil_argv,
+            (std::vector<std::string>{"docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
+                                      "SWARMFORGE_TONG_PG_PORT=5432", "--network",
+                                      "swarmforge-net", "--rm", "h:dev", "go"}));
+}
+
+TEST_F(PlanTest, ReusesRunningSidecarWhenHashMatches) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  auto c = managed(defs[0], true);
+  c.network_ips["swarmforge-net"] = "172.18.0.5";
+  o.containers[c.name] = c;
+  o.network_driver = "bridge";
+  Plan p = make_plan(defs, o, anvil());
+  EXPECT_EQ(p.steps[0].action, Action::Reuse);
+  EXPECT_FALSE(p.steps[0].connect);
+  EXPECT_EQ(p.steps[0].observed_ip, "172.18.0.5");
+  EXPECT_FALSE(p.create_network);
+}
+
+TEST_F(PlanTest, ReusedSidecarNotOnAnvilNetworkIsConnected) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.containers["swarmforge-shared-pg"] = managed(defs[0], true);
+  o.network_driver = "bridge";
+  Plan p = make_plan(defs, o, anvil({"docker", "run", "--network", "agents", "h"}));
+  EXPECT_EQ(p.steps[0].action, Action::Reuse);
+  EXPECT_TRUE(p.steps[0].connect);
+  EXPECT_EQ(p.network, "agents");
+}
+
+TEST_F(PlanTest, RecreatesStoppedSidecar) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.containers["swarmforge-shared-pg"] = managed(defs[0], false);
+  Plan p = make_plan(defs, o, anvil());
+  EXPECT_EQ(p.steps[0].action, Action::Recreate);
+  EXPECT_EQ(p.steps[0].reason, "stopped");
+  EXPECT_EQ(p.steps[0].existing_id, "cid-pg");
+}
+
+TEST_F(PlanTest, RecreatesWhenConfigHashDiffers) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.containers["swarmforge-shared-pg"] = managed(defs[0], true, std::string(64, 'a'));
+  Plan p = make_plan(defs, o, anvil());
+  EXPECT_EQ(p.steps[0].action, Action::Recreate);
+  EXPECT_EQ(p.steps[0].reason, "config changed");
+}
+
+TEST_F(PlanTest, RecreatesWhenImageRebuiltUnderSameTag) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.containers["swarmforge-shared-pg"] = managed(defs[0], true, "", "sha256:old");
+  Plan p = make_plan(defs, o, anvil());
+  EXPECT_EQ(p.steps[0].action, Action::Recreate);
+  EXPECT_EQ(p.steps[0].reason, "image rebuilt");
+}
+
+TEST_F(PlanTest, RefusesUnmanagedContainerWithSidecarName) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  ObservedContainer squatter;
+  squatter.id = "x";
+  squatter.name = "swarmforge-shared-pg";
+  squatter.running = true;
+  o.containers[squatter.name] = squatter;
+  try {
+    make_plan(defs, o, anvil());
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not managed by run-anvil"), std::string::npos);
+  }
+}
+
+TEST_F(PlanTest, OrdersStepsByDependencies) {
+  std::vector<Definition> defs{port_sidecar("a", 1, {"b"}), port_sidecar("b", 2, {"c"}),
+                               port_sidecar("c", 3)};
+  Plan p = make_plan(defs, observed_with_images(defs), anvil());
+  ASSERT_EQ(p.steps.size(), 3u);
+  EXPECT_EQ(p.steps[0].name, "c");
+  EXPECT_EQ(p.steps[1].name, "b");
+  EXPECT_EQ(p.steps[2].name, "a");
+  EXPECT_EQ(p.steps[2].depends_on, std::vector<std::string>{"b"});
+}
+
+TEST_F(PlanTest, ExistingNetworkFlagIsKeptInPlaceAndNotInserted) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.network_driver = "bridge";
+  Plan p = make_plan(defs, o, anvil({"docker", "run", "--network=agents", "h", "--network", "x"}));
+  EXPECT_FALSE(p.network_inserted);
+  EXPECT_EQ(p.anvil_argv,
+            (std::vector<std::string>{"docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
+                                      "SWARMFORGE_TONG_PG_PORT=5432", "--network=agents", "h",
+                                      "--network", "x"}));
+}
+
+TEST_F(PlanTest, RefusesNetworksThatCannotCarrySidecars) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  for (std::string net : {"host", "none", "container:abc", "bridge"}) {
+    EXPECT_THROW(make_plan(defs, observed_with_images(defs),
+                           anvil({"docker", "run", "--network", net, "h"})),
+                 Error)
+        << net;
+  }
+}
+
+TEST_F(PlanTest, MissingUserNetworkIsAnErrorNotCreated) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  EXPECT_THROW(make_plan(defs, observed_with_images(defs),
+                         anvil({"docker", "run", "--network", "agents", "h"})),
+               Error);
+}
+
+TEST_F(PlanTest, NoneSidecarLeavesAnvilArgvExactlyAsGiven) {
+  std::vector<Definition> defs{none_sidecar("helper")};
+  std::vector<std::string> argv{"docker", "run", "--rm", "h", "a b", ""};
+  Plan p = make_plan(defs, observed_with_images(defs), anvil(argv));
+  EXPECT_EQ(p.anvil_argv, argv);
+  EXPECT_EQ(p.network, "");
+  EXPECT_TRUE(p.steps[0].aliases.empty());
+}
+
+TEST_F(PlanTest, RefusesNonRunAnvilCommandOnceSidecarsExist) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  EXPECT_THROW(make_plan(defs, observed_with_images(defs), anvil({"bash", "-c", "x"})), Error);
+}
+
+TEST_F(PlanTest, MissingImageIsAClearError) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  try {
+    make_plan(defs, ObservedState{}, anvil());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("img/pg:1 is not present locally"), std::string::npos);
+  }
+}
+
+TEST_F(PlanTest, ProbeDescribesWhatIsChecked) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  defs[0].interface.aliases = {"db"};
+  Plan p = make_plan(defs, observed_with_images(defs), anvil());
+  EXPECT_EQ(p.steps[0].probe.describe(), "tcp pg:5432");
+  EXPECT_EQ(p.steps[0].aliases, (std::vector<std::string>{"pg", "db"}));
+}
+
+}  // namespace
+}  // namespace run_anvil::sidecars
