@@ -31,8 +31,8 @@ class FakeHttpTransport final : public HttpTransport {
   // That request line throws DaemonUnavailable (as the transport does on no answer in time).
   void unreachable(const std::string& key) { answers_[key].push_back(Answer{{}, true}); }
 
-  HttpResponse request(const std::string& method, const std::string& path,
-                       const std::string& body, std::chrono::milliseconds timeout) override {
+  HttpResponse request(const std::string& method, const std::string& path, const std::string& body,
+                       std::chrono::milliseconds timeout) override {
     requests.push_back(Request{method, path, body, timeout});
     auto it = answers_.find(method + " " + path);
     if (it == answers_.end()) {

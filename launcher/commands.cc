@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "run_anvil/launcher/approvals.h"
 #include "run_anvil/launcher/clock.h"
 #include "run_anvil/launcher/definitions.h"
 #include "run_anvil/launcher/engine_api.h"
@@ -10,6 +11,7 @@
 #include "run_anvil/launcher/plan_output.h"
 #include "run_anvil/launcher/process.h"
 #include "run_anvil/launcher/tcp_dial.h"
+#include "run_anvil/launcher/terminal.h"
 #include "run_anvil/sidecars/anvil_argv.h"
 #include "run_anvil/sidecars/naming.h"
 #include "run_anvil/sidecars/plan.h"
@@ -68,8 +70,12 @@ int command_run(const Options& options) {
   }
   require_valid(discovery);
   refuse_unsupported(discovery.definitions);
-  install_signal_handlers();
   auto progress = make_stderr_progress(options.verbosity);
+  auto terminal = make_tty_terminal();
+  require_approval(discovery.definitions,
+                   {options.workspace, options.approvals, options.no_prompt}, *terminal,
+                   [&](const std::string& m) { progress->warn(m); });
+  install_signal_handlers();
   auto docker = connect_docker();
   auto p = prepare(options, discovery, *docker);
   throw_if_interrupted();

@@ -109,8 +109,9 @@ std::string from_context(const EnvLookup& env, const std::optional<fs::path>& co
   if (found->host.empty()) return kDefaultEndpoint;
   check_endpoint(found->host, what);
   if (found->uses_tls && found->host.starts_with("tcp://")) {
-    throw Error(what + " uses TLS, which run-anvil does not support; use a unix:// or plain "
-                       "tcp:// endpoint (DOCKER_HOST)");
+    throw Error(what +
+                " uses TLS, which run-anvil does not support; use a unix:// or plain "
+                "tcp:// endpoint (DOCKER_HOST)");
   }
   return found->host;
 }
@@ -140,7 +141,8 @@ DialTarget parse_docker_endpoint(const std::string& endpoint) {
     // A bracketed IPv6 literal carries colons of its own; only a colon after it is a port.
     const auto bracket = authority.rfind(']');
     const auto colon = authority.rfind(':');
-    const bool has_port = colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    const bool has_port =
+        colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
     if (authority.empty() || authority.front() == ':') authority = "127.0.0.1" + authority;
     if (!has_port) authority += ":2375";
     target.base_url = "http://" + authority + path;
@@ -154,8 +156,9 @@ std::string resolve_docker_endpoint(const EnvLookup& env) {
   if (auto host = non_empty(env("DOCKER_HOST"))) {
     check_endpoint(*host, "DOCKER_HOST");
     if (host->starts_with("tcp://") && non_empty(env("DOCKER_TLS_VERIFY"))) {
-      throw Error("DOCKER_TLS_VERIFY is set but run-anvil does not support TLS to the daemon; "
-                  "use a unix:// or plain tcp:// DOCKER_HOST");
+      throw Error(
+          "DOCKER_TLS_VERIFY is set but run-anvil does not support TLS to the daemon; "
+          "use a unix:// or plain tcp:// DOCKER_HOST");
     }
     return *host;
   }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "run_anvil/launcher/engine_json.h"
+#include "run_anvil/launcher/host_lock.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -42,8 +43,7 @@ std::string keep_tail(std::string text, std::size_t limit) {
 
 class EngineApi final : public DockerCLI {
  public:
-  explicit EngineApi(std::unique_ptr<HttpTransport> transport)
-      : transport_(std::move(transport)) {}
+  explicit EngineApi(std::unique_ptr<HttpTransport> transport) : transport_(std::move(transport)) {}
 
   std::string endpoint() const override { return transport_->endpoint(); }
   bool daemon_is_local() const override { return transport_->is_local(); }
@@ -107,13 +107,16 @@ class EngineApi final : public DockerCLI {
   }
 
   // The daemon's CheckDuplicate is not atomic: concurrent creates of one name all succeed (seen
-  // on 20.10 with 8 threads: 8 networks). So in-process creators queue on a mutex, and racing
-  // processes converge after the fact: everyone keeps the oldest and removes the younger ones
-  // (the daemon refuses while a container is attached, so a network in use is never lost).
+  // on 20.10: 8 racing launchers, 8 networks). So creators on this host queue on a host lock,
+  // and launchers the lock cannot reach (other hosts, containers) converge after the fact:
+  // everyone keeps the oldest and removes younger ones, before anything attaches to them (the
+  // daemon refuses to remove a network in use, so one in use is never lost).
   NetworkInfo ensure_network(const std::string& name,
                              const std::map<std::string, std::string>& labels) override {
+    if (auto existing = settled_network(name)) return *existing;
     std::lock_guard lock(ensure_network_mutex_);
-    if (auto existing = oldest_named(name)) return *existing;
+    const HostLock host_lock("network-create");
+    if (auto existing = settled_network(name)) return *existing;
     const json body = {
         {"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}, {"Labels", labels}};
     const HttpResponse response = call("POST", "/networks/create", body.dump());
@@ -123,14 +126,8 @@ class EngineApi final : public DockerCLI {
           response.status == 409 || message.find("already exists") != std::string::npos;
       if (!lost_race) throw DockerError(response.status, message);
     }
-    std::vector<NetworkInfo> same_name = networks_named(name);
-    if (same_name.empty()) {
-      throw DockerError(404, "network " + name + " was created but the daemon cannot find it");
-    }
-    for (std::size_t i = 1; i < same_name.size(); ++i) {
-      call("DELETE", "/networks/" + path_segment(same_name[i].id));  // best effort, see above
-    }
-    return by_id(same_name.front().id);
+    if (auto created = settled_network(name)) return *created;
+    throw DockerError(404, "network " + name + " was created but the daemon cannot find it");
   }
 
   void remove_network(const std::string& name) override {
@@ -174,8 +171,8 @@ class EngineApi final : public DockerCLI {
     ExecResult result;
     try {
       // The response body is the process's output and ends when the process exits.
-      const HttpResponse started = call("POST", exec_path + "/start",
-                                        R"({"Detach":false,"Tty":false})", timeout);
+      const HttpResponse started =
+          call("POST", exec_path + "/start", R"({"Detach":false,"Tty":false})", timeout);
       check(started);
       result.output = keep_tail(demultiplex_stream(started.body), kExecOutputLimit);
     } catch (const DaemonUnavailable&) {
@@ -190,9 +187,9 @@ class EngineApi final : public DockerCLI {
 
   std::string logs_tail(const std::string& container, int lines) override {
     if (lines <= 0) return "";
-    const HttpResponse response = call("GET", "/containers/" + path_segment(container) +
-                                                  "/logs?stdout=1&stderr=1&tail=" +
-                                                  std::to_string(lines));
+    const HttpResponse response =
+        call("GET", "/containers/" + path_segment(container) +
+                        "/logs?stdout=1&stderr=1&tail=" + std::to_string(lines));
     if (response.status == 404) return "";
     check(response);
     return demultiplex_stream(response.body);
@@ -210,10 +207,9 @@ class EngineApi final : public DockerCLI {
   std::string negotiate_version() {
     const HttpResponse response = transport_->request("GET", "/version", "", kCallTimeout);
     const json version = checked_json(response);
-    const std::string server =
-        version.contains("ApiVersion") && version["ApiVersion"].is_string()
-            ? version["ApiVersion"].get<std::string>()
-            : "1.41";
+    const std::string server = version.contains("ApiVersion") && version["ApiVersion"].is_string()
+                                   ? version["ApiVersion"].get<std::string>()
+                                   : "1.41";
     const std::pair<int, int> parsed = parse_api_version(server);
     if (parsed < kMinApi) {
       throw Error("the Docker daemon at " + endpoint() + " speaks Engine API " + server +
@@ -239,8 +235,8 @@ class EngineApi final : public DockerCLI {
     check(response);
     json parsed = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) {
-      throw Error("the Docker daemon at " + endpoint() + " answered with something that is not "
-                  "JSON (HTTP " + std::to_string(response.status) + ")");
+      throw Error("the Docker daemon at " + endpoint() + " answered HTTP " +
+                  std::to_string(response.status) + " with a body that is not JSON");
     }
     return parsed;
   }
@@ -274,19 +270,30 @@ class EngineApi final : public DockerCLI {
     std::sort(found.begin(), found.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<NetworkInfo> out;
+    out.reserve(found.size());
     for (auto& entry : found) out.push_back(std::move(entry.second));
     return out;
   }
 
-  // The list endpoint leaves Containers empty; inspecting by id fills it.
-  std::optional<NetworkInfo> oldest_named(const std::string& name) {
-    const std::vector<NetworkInfo> same_name = networks_named(name);
-    if (same_name.empty()) return std::nullopt;
-    return by_id(same_name.front().id);
+  // The oldest network called `name` (nullopt when none), inspected by id because the list
+  // endpoint leaves Containers empty. With `remove_younger`, duplicates are removed (best
+  // effort); the pick is retried when another launcher's cleanup removed it first.
+  std::optional<NetworkInfo> oldest_named(const std::string& name, bool remove_younger = false) {
+    constexpr int kAttempts = 5;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      const std::vector<NetworkInfo> same_name = networks_named(name);
+      if (same_name.empty()) return std::nullopt;
+      for (std::size_t i = 1; remove_younger && i < same_name.size(); ++i) {
+        call("DELETE", "/networks/" + path_segment(same_name[i].id));
+      }
+      const HttpResponse response = call("GET", "/networks/" + path_segment(same_name.front().id));
+      if (response.status != 404) return network_from_inspect_json(checked_json(response));
+    }
+    throw DockerError(404, "network " + name + " keeps disappearing while being looked up");
   }
 
-  NetworkInfo by_id(const std::string& id) {
-    return network_from_inspect_json(checked_json(call("GET", "/networks/" + path_segment(id))));
+  std::optional<NetworkInfo> settled_network(const std::string& name) {
+    return oldest_named(name, /*remove_younger=*/true);
   }
 
   // -1 while the process runs. The output stream can close a moment before the daemon records

@@ -57,7 +57,8 @@ std::string without_slash(std::string name) {
 // daemon is already tracking health.
 bool declares_healthcheck(const json& inspect) {
   if (field(field(inspect, "State"), "Health").is_object()) return true;
-  const std::vector<std::string> test = strings(field(field(field(inspect, "Config"), "Healthcheck"), "Test"));
+  const std::vector<std::string> test =
+      strings(field(field(field(inspect, "Config"), "Healthcheck"), "Test"));
   return !test.empty() && test.front() != "NONE";
 }
 
@@ -158,8 +159,8 @@ std::string daemon_message(const HttpResponse& response) {
 std::string demultiplex_stream(std::string_view body) {
   constexpr std::size_t kHeader = 8;
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(body[i]); };
-  const bool framed = body.size() >= kHeader && byte(0) <= 2 && byte(1) == 0 && byte(2) == 0 &&
-                      byte(3) == 0;
+  const bool framed =
+      body.size() >= kHeader && byte(0) <= 2 && byte(1) == 0 && byte(2) == 0 && byte(3) == 0;
   if (!framed) return std::string(body);
   std::string out;
   std::size_t pos = 0;
@@ -198,8 +199,7 @@ std::string percent_encode(std::string_view text_in, std::string_view keep) {
   for (const char c : text_in) {
     const auto u = static_cast<unsigned char>(c);
     const bool unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
-                            (u >= '0' && u <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~';
+                            (u >= '0' && u <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved || keep.find(c) != std::string_view::npos) {
       out += c;
     } else {

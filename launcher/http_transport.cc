@@ -52,8 +52,8 @@ class CurlTransport final : public HttpTransport {
     init_curl_once();
   }
 
-  HttpResponse request(const std::string& method, const std::string& path,
-                       const std::string& body, milliseconds timeout) override {
+  HttpResponse request(const std::string& method, const std::string& path, const std::string& body,
+                       milliseconds timeout) override {
     Lease lease(*this);
     CURL* curl = lease.handle();
     // Reset keeps the live connection (keep-alive) but drops the previous request's options.
@@ -147,7 +147,7 @@ class CurlTransport final : public HttpTransport {
       return DaemonUnavailable("the Docker daemon at " + endpoint_ + " did not answer " + method +
                                " " + path + " within " + std::to_string(total.count()) + " ms");
     }
-    std::string reason = os_errno != 0 ? std::strerror(static_cast<int>(os_errno))
+    std::string reason = os_errno != 0           ? std::strerror(static_cast<int>(os_errno))
                          : error_text[0] != '\0' ? error_text
                                                  : curl_easy_strerror(rc);
     std::string hint = "is dockerd running? (set DOCKER_HOST to use another)";

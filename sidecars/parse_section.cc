@@ -113,7 +113,7 @@ std::optional<std::vector<std::string>> Section::strings(std::string_view key,
 }
 
 std::optional<std::chrono::milliseconds> Section::duration(std::string_view key) {
-  constexpr double kMaxSeconds = 24 * 3600;
+  constexpr std::int64_t kMaxSeconds = 24 * 3600;
   const toml::node* node = lookup(key);
   if (!node) return std::nullopt;
   std::optional<std::chrono::milliseconds> out;
@@ -123,7 +123,7 @@ std::optional<std::chrono::milliseconds> Section::duration(std::string_view key)
     if (i->get() > 0 && i->get() <= kMaxSeconds) out = std::chrono::seconds{i->get()};
   } else if (const auto* f = node->as_floating_point()) {
     double seconds = f->get();
-    if (std::isfinite(seconds) && seconds > 0 && seconds <= kMaxSeconds) {
+    if (std::isfinite(seconds) && seconds > 0 && seconds <= static_cast<double>(kMaxSeconds)) {
       auto ms = std::llround(seconds * 1000);
       if (ms > 0) out = std::chrono::milliseconds{ms};
     }

@@ -53,9 +53,10 @@ void parse_aliases(Section& s, InterfaceKind kind) {
   if (!aliases) return;
   std::set<std::string> seen;  // DNS is case-insensitive
   for (const auto& alias : *aliases) {
-    std::string folded = alias;
-    std::transform(folded.begin(), folded.end(), folded.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string folded = alias;  // ASCII only: valid names are ASCII, and locales vary
+    for (char& c : folded) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     if (!valid_simple_name(alias)) {
       s.error_at("aliases", "interface.aliases: " + quoted(alias) +
                                 " is not a valid name ([A-Za-z0-9][A-Za-z0-9_.-]*)");

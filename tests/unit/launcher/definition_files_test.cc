@@ -195,6 +195,19 @@ TEST(DefinitionFiles, UnreadableFileThrowsWithPathAndReason) {
   }
 }
 
+// Works as root too: reading address 0 of our own memory fails with EIO after a good open.
+TEST(DefinitionFiles, ReadErrorThrowsWithPathAndReason) {
+  const std::string path = "/proc/self/mem";
+  if (access(path.c_str(), R_OK) != 0) GTEST_SKIP() << "no " << path;
+  DefinitionFiles files;
+  try {
+    files.read(path);
+    ADD_FAILURE() << "reading " << path << " did not throw";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot read " + path + ": Input/output error");
+  }
+}
+
 TEST(DefinitionFiles, MissingFileThrowsWithPathAndReason) {
   TempDir tmp;
   DefinitionFiles files;

@@ -64,8 +64,8 @@ class DockerEndpointTest : public ::testing::Test {
   void add_context(const fs::path& config_dir, const std::string& dir, const std::string& name,
                    const std::string& host) {
     write_file(config_dir / "contexts" / "meta" / dir / "meta.json",
-               R"({"Name":")" + name + R"(","Metadata":{},"Endpoints":{"docker":{"Host":")" +
-                   host + R"(","SkipTLSVerify":false}}})");
+               R"({"Name":")" + name + R"(","Metadata":{},"Endpoints":{"docker":{"Host":")" + host +
+                   R"(","SkipTLSVerify":false}}})");
   }
 
   TempDir home;

@@ -1,5 +1,3 @@
-#include "run_anvil/launcher/engine_api.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_http_transport.h"
+#include "run_anvil/launcher/engine_api.h"
 #include "run_anvil/launcher/engine_json.h"
 
 namespace run_anvil::launcher {
@@ -61,6 +60,8 @@ TEST_F(EngineApiNetworkExecTest, EnsureNetworkReturnsExistingWithoutCreating) {
 }
 
 TEST_F(EngineApiNetworkExecTest, EnsureNetworkCreatesLabelledBridgeWhenMissing) {
+  // Absent when first looked at, and again under the host lock.
+  fake->on("GET " + kAgentsByName, 200, "[]");
   fake->on("GET " + kAgentsByName, 200, "[]");
   fake->on("GET " + kAgentsByName, 200, R"([{"Id":"n1","Name":"agents"}])");
   fake->on("POST /v1.41/networks/create", 201, R"({"Id":"n1"})");
@@ -77,6 +78,8 @@ TEST_F(EngineApiNetworkExecTest, EnsureNetworkCreatesLabelledBridgeWhenMissing) 
 }
 
 TEST_F(EngineApiNetworkExecTest, EnsureNetworkReturnsTheWinnerWhenAConcurrentCreateConflicts) {
+  // Absent when first looked at, and again under the host lock.
+  fake->on("GET " + kAgentsByName, 200, "[]");
   fake->on("GET " + kAgentsByName, 200, "[]");
   fake->on("GET " + kAgentsByName, 200, R"([{"Id":"winner","Name":"agents"}])");
   fake->on("POST /v1.41/networks/create", 409,
@@ -86,6 +89,8 @@ TEST_F(EngineApiNetworkExecTest, EnsureNetworkReturnsTheWinnerWhenAConcurrentCre
 }
 
 TEST_F(EngineApiNetworkExecTest, EnsureNetworkKeepsTheOldestDuplicateAndRemovesYoungerOnes) {
+  // Absent when first looked at, and again under the host lock.
+  fake->on("GET " + kAgentsByName, 200, "[]");
   fake->on("GET " + kAgentsByName, 200, "[]");
   fake->on("GET " + kAgentsByName, 200, R"([
     {"Id":"young","Name":"agents","Created":"2024-05-01T10:00:05.2Z"},
@@ -95,11 +100,22 @@ TEST_F(EngineApiNetworkExecTest, EnsureNetworkKeepsTheOldestDuplicateAndRemovesY
   fake->on("DELETE /v1.41/networks/young", 204, "");
   fake->on("GET /v1.41/networks/old", 200, R"({"Id":"old","Name":"agents"})");
   EXPECT_EQ(api->ensure_network("agents", {}).id, "old");
+  EXPECT_EQ(std::count_if(fake->requests.begin(), fake->requests.end(),
+                          [](const auto& r) { return r.method == "POST"; }),
+            1);
   std::vector<std::string> deleted;
   for (const auto& r : fake->requests) {
     if (r.method == "DELETE") deleted.push_back(r.path);
   }
   EXPECT_THAT(deleted, ElementsAre("/v1.41/networks/young"));
+}
+
+TEST_F(EngineApiNetworkExecTest, EnsureNetworkRetriesWhenAnotherLauncherRemovedItsPick) {
+  fake->on("GET " + kAgentsByName, 200, R"([{"Id":"young","Name":"agents"}])");
+  fake->on("GET " + kAgentsByName, 200, R"([{"Id":"old","Name":"agents"}])");
+  fake->on("GET /v1.41/networks/young", 404, R"({"message":"network young not found"})");
+  fake->on("GET /v1.41/networks/old", 200, R"({"Id":"old","Name":"agents"})");
+  EXPECT_EQ(api->ensure_network("agents", {}).id, "old");
 }
 
 TEST_F(EngineApiNetworkExecTest, EnsureNetworkPropagatesOtherCreateFailures) {
@@ -165,7 +181,8 @@ TEST_F(EngineApiNetworkExecTest, DisconnectNetworkPropagatesOtherFailures) {
 
 TEST_F(EngineApiNetworkExecTest, ExecDemultiplexesOutputAndReadsExitCode) {
   fake->on("POST /v1.41/containers/c1/exec", 201, R"({"Id":"e1"})");
-  fake->on("POST /v1.41/exec/e1/start", 200, docker_stream_frame(1, "accepting ") + docker_stream_frame(2, "connections\n"));
+  fake->on("POST /v1.41/exec/e1/start", 200,
+           docker_stream_frame(1, "accepting ") + docker_stream_frame(2, "connections\n"));
   fake->on("GET /v1.41/exec/e1/json", 200, R"({"Running":false,"ExitCode":3})");
   const ExecResult result = api->exec("c1", {"pg_isready"}, milliseconds(1500));
   EXPECT_EQ(result.exit_code, 3);
@@ -193,7 +210,8 @@ TEST_F(EngineApiNetworkExecTest, ExecReportsDaemonUnavailableWhenTheDaemonIsGone
 
 TEST_F(EngineApiNetworkExecTest, ExecKeepsOnlyTheTailOfLongOutput) {
   fake->on("POST /v1.41/containers/c1/exec", 201, R"({"Id":"e1"})");
-  fake->on("POST /v1.41/exec/e1/start", 200, docker_stream_frame(1, std::string(10000, 'a') + "END"));
+  fake->on("POST /v1.41/exec/e1/start", 200,
+           docker_stream_frame(1, std::string(10000, 'a') + "END"));
   fake->on("GET /v1.41/exec/e1/json", 200, R"({"Running":false,"ExitCode":0})");
   const ExecResult result = api->exec("c1", {"cat"}, milliseconds(1000));
   EXPECT_EQ(result.output.size(), 4096u);

@@ -126,8 +126,8 @@ TEST_F(EngineApiRealTest, ContainerLifecycleMapsWhatTheDaemonReports) {
 TEST_F(EngineApiRealTest, ExecReturnsOutputExitCodeAndHonoursDeadline) {
   const std::string id = sleeper(unique("exec"), "");
   docker->start_container(id);
-  const ExecResult done = docker->exec(id, {"sh", "-c", "echo out; echo err >&2; exit 3"},
-                                       milliseconds(5000));
+  const ExecResult done =
+      docker->exec(id, {"sh", "-c", "echo out; echo err >&2; exit 3"}, milliseconds(5000));
   EXPECT_EQ(done.exit_code, 3);
   EXPECT_THAT(done.output, HasSubstr("out\n"));
   EXPECT_THAT(done.output, HasSubstr("err\n"));
@@ -140,8 +140,8 @@ TEST_F(EngineApiRealTest, ExecReturnsOutputExitCodeAndHonoursDeadline) {
 }
 
 TEST_F(EngineApiRealTest, LogsTailDemultiplexesBothStreams) {
-  const std::string id =
-      sleeper(unique("logs"), "", {"sh", "-c", "echo one; echo two >&2; sleep 0.3; echo three; sleep 30"});
+  const std::string id = sleeper(
+      unique("logs"), "", {"sh", "-c", "echo one; echo two >&2; sleep 0.3; echo three; sleep 30"});
   docker->start_container(id);
   std::string logs;
   for (int i = 0; i < 50 && logs.find("three") == std::string::npos; ++i) {

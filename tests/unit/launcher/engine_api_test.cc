@@ -234,8 +234,7 @@ TEST_F(EngineApiTest, CreateContainerLeavesImageDefaultsAndDaemonNetworkAlone) {
 TEST_F(EngineApiTest, CreateContainerThrowsDaemonMessageWhenNameIsTaken) {
   const std::string message =
       R"(Conflict. The container name "/tong-pg" is already in use by container "abc".)";
-  fake->on("POST /v1.41/containers/create?name=tong-pg", 409,
-           json{{"message", message}}.dump());
+  fake->on("POST /v1.41/containers/create?name=tong-pg", 409, json{{"message", message}}.dump());
   ContainerSpec spec;
   spec.name = "tong-pg";
   spec.image = "postgres:16";

@@ -74,10 +74,12 @@ class UnixHttpServer {
           const std::string body = buffer.substr(end + 4, length);
           buffer.erase(0, end + 4 + length);
           if (!answer_) continue;
-          const std::string reply = head.substr(0, head.find("\r\n")) + "|" + body +
-                                    (head.find("application/json") != std::string::npos ? "|json" : "");
-          const std::string response = "HTTP/1.1 201 Created\r\nContent-Length: " +
-                                       std::to_string(reply.size()) + "\r\n\r\n" + reply;
+          const std::string reply =
+              head.substr(0, head.find("\r\n")) + "|" + body +
+              (head.find("application/json") != std::string::npos ? "|json" : "");
+          const std::string response =
+              "HTTP/1.1 201 Created\r\nContent-Length: " + std::to_string(reply.size()) +
+              "\r\n\r\n" + reply;
           if (write(fd, response.data(), response.size()) < 0) break;
         }
       }
@@ -107,8 +109,7 @@ TEST(HttpTransportTest, ReusesOneConnectionAcrossSequentialRequests) {
   UnixHttpServer server(true);
   auto transport = make_curl_transport(server.endpoint());
   EXPECT_EQ(transport->request("GET", "/a", "", milliseconds(2000)).body, "GET /a HTTP/1.1|");
-  EXPECT_EQ(transport->request("DELETE", "/b", "", milliseconds(2000)).body,
-            "DELETE /b HTTP/1.1|");
+  EXPECT_EQ(transport->request("DELETE", "/b", "", milliseconds(2000)).body, "DELETE /b HTTP/1.1|");
   EXPECT_EQ(server.connections(), 1);
 }
 
@@ -129,8 +130,9 @@ TEST(HttpTransportTest, MissingSocketNamesEndpointAndHint) {
     transport->request("GET", "/version", "", milliseconds(1000));
     FAIL() << "expected DaemonUnavailable";
   } catch (const DaemonUnavailable& e) {
-    EXPECT_THAT(e.what(), StartsWith("cannot reach the Docker daemon at "
-                                     "unix:///nonexistent/docker.sock (No such file or directory)"));
+    EXPECT_THAT(e.what(),
+                StartsWith("cannot reach the Docker daemon at "
+                           "unix:///nonexistent/docker.sock (No such file or directory)"));
     EXPECT_THAT(e.what(), HasSubstr("DOCKER_HOST"));
   }
 }

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Helpers for the end-to-end tests: each test gets its own layer directories and workspace, and
+# every sidecar a test declares is named e2e-* so cleanup never touches anything else.
+
+E2E_WORK="${E2E_WORK:-$(mktemp -d /tmp/run-anvil-e2e.XXXXXX)}"
+
+# run-anvil with this test's layers (and no user layer from $HOME).
+ra() {
+  "$RUN_ANVIL_BIN" --user-sidecars "$T/user" --repo-sidecars "$T/repo" --workspace "$T/ws" "$@"
+}
+
+# For background runs: `"${RA[@]}" -- ... &` so that $! is run-anvil itself, not a subshell.
+ra_cmd() {
+  RA=("$RUN_ANVIL_BIN" --user-sidecars "$T/user" --repo-sidecars "$T/repo" --workspace "$T/ws")
+}
+
+# Seconds since the epoch (fractional) at which a container started.
+started_at() { date -d "$(docker inspect -f '{{.State.StartedAt}}' "$1")" +%s.%N; }
+
+# sidecar NAME <<'EOF' ... EOF — writes a repo-layer definition.
+sidecar() { cat >"$T/repo/$1.toml"; }
+
+# A web sidecar serving /www/index.html on port 8080.
+web_sidecar() {
+  sidecar "$1" <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = ["httpd", "-f", "-p", "8080", "-h", "/www"]
+${2:-}
+[interface]
+kind = "port"
+port = 8080
+TOML
+}
+
+container_id() { docker inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
+container_running() { [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
+label_of() { docker inspect -f "{{index .Config.Labels \"$2\"}}" "$1"; }
+
+fail() {
+  echo "    assertion failed: $*" >&2
+  return 1
+}
+expect_eq() { [ "$1" = "$2" ] || fail "expected [$2] got [$1] ${3:-}"; }
+expect_ne() { [ "$1" != "$2" ] || fail "expected something other than [$2] ${3:-}"; }
+expect_contains() { grep -qF -- "$2" <<<"$1" || fail "[$2] not found in: $1"; }
+expect_not_contains() { ! grep -qF -- "$2" <<<"$1" || fail "[$2] unexpectedly found in: $1"; }
+
+# Removes every managed container and network a test may have left, and only those.
+e2e_cleanup() {
+  local ids
+  ids=$(docker ps -a --filter label=swarmforge.managed-by=run-anvil \
+    --format '{{.ID}} {{.Label "swarmforge.tong.name"}}' | awk '$2 ~ /^e2e/ {print $1}')
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+  docker ps -aq --filter name=e2e-unmanaged | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker ps -aq --filter label=run-anvil-e2e-harness | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network rm e2e-agents >/dev/null 2>&1 || true
+}
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_FAILED_NAMES=()
+
+run_test() {
+  local name="$1"
+  T="$E2E_WORK/$name"
+  rm -rf "$T"
+  mkdir -p "$T/user" "$T/repo" "$T/ws"
+  export T
+  local start end
+  start=$(date +%s.%N)
+  if (set -eo pipefail; "$name") >"$T.log" 2>&1; then
+    end=$(date +%s.%N)
+    E2E_PASSED=$((E2E_PASSED + 1))
+    printf 'ok   %-55s %5.1fs\n' "$name" "$(echo "$end - $start" | bc)"
+  else
+    E2E_FAILED=$((E2E_FAILED + 1))
+    E2E_FAILED_NAMES+=("$name")
+    printf 'FAIL %s\n' "$name"
+    sed 's/^/    | /' "$T.log" | tail -40
+  fi
+  e2e_cleanup
+}
+
+e2e_summary() {
+  echo
+  if ((E2E_FAILED)); then echo "failed: ${E2E_FAILED_NAMES[*]}"; fi
+  echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"
+  ((E2E_FAILED == 0))
+}

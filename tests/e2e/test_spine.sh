@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# End-to-end tests of the launcher spine (issue 2) against a real dockerd.
+
+ARGV_DUMP="$RUN_ANVIL_BUILD/argv_dump"
+
+test_passthrough_is_byte_for_byte_same_pid_no_daemon() {
+  local args=("a b" "" $'line1\nline2' $'\xff\xfe not utf8' "--" "-e" "--network" "x")
+  "$ARGV_DUMP" "${args[@]}" >"$T/direct" 2>&1
+  # A bogus DOCKER_HOST proves the daemon is never contacted on this path.
+  ra_cmd
+  DOCKER_HOST=unix:///nonexistent/docker.sock "${RA[@]}" -- "$ARGV_DUMP" "${args[@]}" \
+    >"$T/via" 2>"$T/err" &
+  local pid=$!
+  wait $pid
+  expect_eq "$(head -1 "$T/via")" "pid $pid" "(exec keeps the PID)"
+  expect_eq "$(tail -n +2 "$T/via")" "$(tail -n +2 "$T/direct")"
+  expect_eq "$(cat "$T/err")" "" "(nothing printed)"
+}
+
+test_passthrough_returns_exit_code_and_127_for_missing_command() {
+  local rc=0
+  ARGV_DUMP_EXIT=7 ra -- "$ARGV_DUMP" >/dev/null || rc=$?
+  expect_eq "$rc" 7
+  rc=0
+  ra -- /nonexistent/harness 2>"$T/err" || rc=$?
+  expect_eq "$rc" 127
+  expect_contains "$(cat "$T/err")" "cannot execute /nonexistent/harness"
+}
+
+test_passthrough_when_every_definition_is_disabled() {
+  echo 'disable = true' >"$T/repo/e2e-off.toml"
+  local out
+  out=$(DOCKER_HOST=unix:///nonexistent ra -- echo hi 2>&1)
+  expect_eq "$out" "hi"
+}
+
+test_usage_errors_exit_2() {
+  local rc=0
+  "$RUN_ANVIL_BIN" 2>/dev/null || rc=$?
+  expect_eq "$rc" 2
+  rc=0
+  "$RUN_ANVIL_BIN" --bogus -- true 2>/dev/null || rc=$?
+  expect_eq "$rc" 2
+  rc=0
+  "$RUN_ANVIL_BIN" docker run x 2>"$T/err" || rc=$?
+  expect_eq "$rc" 2
+  expect_contains "$(cat "$T/err")" "after --"
+}
+
+test_harness_reaches_sidecar_by_injected_coordinates() {
+  web_sidecar e2e-web
+  local out
+  out=$(ra -- docker run --rm "$TEST_IMAGE" \
+    sh -c 'wget -qO- "http://$SWARMFORGE_TONG_E2E_WEB_HOST:$SWARMFORGE_TONG_E2E_WEB_PORT/index.html"')
+  expect_eq "$out" "hello from the sidecar"
+  expect_eq "$(label_of swarmforge-shared-e2e-web swarmforge.managed-by)" "run-anvil"
+  expect_eq "$(label_of swarmforge-shared-e2e-web swarmforge.tong.name)" "e2e-web"
+  expect_eq "$(label_of swarmforge-shared-e2e-web swarmforge.tong.lifecycle)" "shared"
+  [[ "$(label_of swarmforge-shared-e2e-web swarmforge.tong.config-hash)" =~ ^[0-9a-f]{64}$ ]] ||
+    fail "config-hash label is not 64 hex"
+  expect_eq "$(docker inspect -f '{{.HostConfig.RestartPolicy.Name}}' swarmforge-shared-e2e-web)" \
+    "unless-stopped"
+}
+
+test_second_run_reuses_the_same_container() {
+  web_sidecar e2e-web
+  ra -- docker run --rm "$TEST_IMAGE" true
+  local first
+  first=$(container_id swarmforge-shared-e2e-web)
+  ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-web:8080/index.html >"$T/out"
+  expect_eq "$(container_id swarmforge-shared-e2e-web)" "$first"
+  expect_eq "$(cat "$T/out")" "hello from the sidecar"
+}
+
+test_edited_definition_recreates_the_sidecar() {
+  web_sidecar e2e-web
+  ra -- docker run --rm "$TEST_IMAGE" true
+  local first
+  first=$(container_id swarmforge-shared-e2e-web)
+  web_sidecar e2e-web '[env]
+GREETING = "changed"'
+  ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err"
+  expect_ne "$(container_id swarmforge-shared-e2e-web)" "$first"
+  expect_contains "$(cat "$T/err")" "config changed"
+  expect_contains "$(docker inspect -f '{{.Config.Env}}' swarmforge-shared-e2e-web)" \
+    "GREETING=changed"
+}
+
+test_killed_sidecar_is_recreated() {
+  web_sidecar e2e-web
+  ra -- docker run --rm "$TEST_IMAGE" true
+  local first
+  first=$(container_id swarmforge-shared-e2e-web)
+  docker kill swarmforge-shared-e2e-web >/dev/null
+  docker update --restart no swarmforge-shared-e2e-web >/dev/null  # keep it down
+  out=$(ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-web:8080/index.html)
+  expect_eq "$out" "hello from the sidecar"
+  expect_ne "$(container_id swarmforge-shared-e2e-web)" "$first"
+  container_running swarmforge-shared-e2e-web || fail "not running after recreation"
+}
+
+test_readiness_timeout_fails_without_running_the_harness() {
+  sidecar e2e-deaf <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = ["sh", "-c", "echo starting up but never listening; sleep 600"]
+[interface]
+kind = "port"
+port = 9999
+[readiness]
+timeout = "1s"
+TOML
+  local rc=0
+  ra -- docker run --rm "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_eq "$(cat "$T/out")" "" "(harness must not run)"
+  local err
+  err=$(cat "$T/err")
+  expect_contains "$err" 'sidecar "e2e-deaf" was not ready after'
+  expect_contains "$err" "tcp e2e-deaf:9999"
+  expect_contains "$err" "starting up but never listening"
+}
+
+test_ctrl_c_during_harness_returns_130_and_sidecar_keeps_running() {
+  web_sidecar e2e-web
+  ra_cmd
+  "${RA[@]}" -- docker run --rm --label run-anvil-e2e-harness=1 "$TEST_IMAGE" \
+    sh -c 'trap "echo got-int; exit 0" INT TERM; echo started; sleep 60 & wait' >"$T/out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q started "$T/out" 2>/dev/null && break; sleep 0.1; done
+  expect_contains "$(cat "$T/out")" "started"
+  kill -INT $pid
+  local rc=0
+  wait $pid || rc=$?
+  expect_eq "$rc" 130
+  expect_contains "$(cat "$T/out")" "got-int"
+  container_running swarmforge-shared-e2e-web || fail "shared sidecar stopped"
+}
+
+test_sigterm_is_forwarded_and_returns_143() {
+  web_sidecar e2e-web
+  ra_cmd
+  "${RA[@]}" -- docker run --rm --label run-anvil-e2e-harness=1 "$TEST_IMAGE" \
+    sh -c 'trap "echo got-term; exit 0" TERM; echo started; sleep 60 & wait' >"$T/out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q started "$T/out" 2>/dev/null && break; sleep 0.1; done
+  kill -TERM $pid
+  local rc=0
+  wait $pid || rc=$?
+  expect_eq "$rc" 143
+  expect_contains "$(cat "$T/out")" "got-term"
+}
+
+test_harness_exit_code_is_returned() {
+  web_sidecar e2e-web
+  local rc=0
+  ra -- docker run --rm "$TEST_IMAGE" sh -c 'exit 42' || rc=$?
+  expect_eq "$rc" 42
+}
+
+test_unmanaged_container_with_sidecar_name_is_never_touched() {
+  docker run -d --name swarmforge-shared-e2e-clash "$TEST_IMAGE" sleep 600 >/dev/null
+  local before
+  before=$(container_id swarmforge-shared-e2e-clash)
+  web_sidecar e2e-clash
+  local rc=0
+  ra -- docker run --rm "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
+  docker rm -f swarmforge-shared-e2e-clash >/dev/null
+  expect_eq "$rc" 1
+  expect_contains "$(cat "$T/err")" "not managed by run-anvil"
+  expect_eq "$(cat "$T/out")" ""
+  expect_eq "$before" "$before"
+}
+
+test_invalid_definition_names_file_and_line_without_daemon() {
+  sidecar e2e-bad <<'TOML'
+lifecycle = "shared"
+image = "x"
+
+[interface]
+kind = "port"
+port = 70000
+TOML
+  local rc=0
+  DOCKER_HOST=unix:///nonexistent ra -- docker run --rm x true 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_contains "$(cat "$T/err")" "e2e-bad.toml:6:"
+  expect_contains "$(cat "$T/err")" "interface.port"
+  rc=0
+  DOCKER_HOST=unix:///nonexistent ra validate 2>"$T/err2" || rc=$?
+  expect_eq "$rc" 1
+  expect_contains "$(cat "$T/err2")" "e2e-bad.toml:6:"
+}
+
+test_session_sidecar_is_refused_before_any_daemon_call() {
+  sidecar e2e-sess <<TOML
+lifecycle = "session"
+image = "$TEST_IMAGE"
+command = ["sleep", "600"]
+[readiness]
+mode = "none"
+TOML
+  local rc=0
+  DOCKER_HOST=unix:///nonexistent ra -- docker run --rm x true 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_contains "$(cat "$T/err")" "not supported by this version"
+}
+
+test_non_run_anvil_command_is_refused_once_sidecars_exist() {
+  web_sidecar e2e-web
+  local rc=0
+  ra -- sh -c 'echo HARNESS_RAN' >"$T/out" 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_eq "$(cat "$T/out")" ""
+  expect_contains "$(cat "$T/err")" "docker run"
+}
+
+test_user_network_gets_sidecar_with_aliases() {
+  docker network create e2e-agents >/dev/null
+  web_sidecar e2e-web
+  sed -i 's/^port = 8080$/port = 8080\naliases = ["e2e-www"]/' "$T/repo/e2e-web.toml"
+  local out
+  out=$(ra -- docker run --rm --network e2e-agents "$TEST_IMAGE" \
+    wget -qO- http://e2e-www:8080/index.html)
+  expect_eq "$out" "hello from the sidecar"
+  # The same shared sidecar now also serves the default network.
+  out=$(ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-www:8080/index.html)
+  expect_eq "$out" "hello from the sidecar"
+}
+
+test_exec_and_healthcheck_readiness_and_dependency_order() {
+  sidecar e2e-db <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = ["sh", "-c", "sleep 1; touch /tmp/ready; exec sleep 600"]
+[readiness]
+mode = "exec"
+command = ["test", "-f", "/tmp/ready"]
+TOML
+  sidecar e2e-app <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+depends_on = ["e2e-db"]
+command = ["httpd", "-f", "-p", "8080", "-h", "/www"]
+[interface]
+kind = "port"
+port = 8080
+TOML
+  out=$(ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-app:8080/index.html)
+  expect_eq "$out" "hello from the sidecar"
+  # db is ready no sooner than 1 s after it started; app must start after that.
+  local gap
+  gap=$(echo "$(started_at swarmforge-shared-e2e-app) - $(started_at swarmforge-shared-e2e-db)" | bc)
+  (($(echo "$gap >= 1.0" | bc))) || fail "app started only ${gap}s after db (db needs 1s)"
+}
+
+test_healthcheck_mode_without_healthcheck_is_a_clear_error() {
+  sidecar e2e-hc <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = ["sleep", "600"]
+[readiness]
+mode = "healthcheck"
+timeout = "5s"
+TOML
+  local rc=0
+  ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_contains "$(cat "$T/err")" "defines no HEALTHCHECK"
+}

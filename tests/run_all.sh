@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: on a fresh Debian 12 machine as root, installs what is needed, builds,
+# runs the unit tests (ctest) and the end-to-end tests against a real dockerd.
+#   bash tests/run_all.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/lib/setup.sh"
+setup_all
+
+say "unit tests"
+(cd "$RUN_ANVIL_BUILD" && ctest --output-on-failure -j"$(nproc)")
+
+say "end-to-end tests against $(docker version -f '{{.Server.Version}}' 2>/dev/null || echo '?') (API $(docker version -f '{{.Server.APIVersion}}'))"
+RUN_ANVIL_REAL_DOCKER=1 "$RUN_ANVIL_BUILD/unit_tests" --gtest_filter='EngineApiReal*' --gtest_brief=1
+bash "$HERE/e2e/run.sh"
