@@ -1,0 +1,29 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "run_anvil/launcher/cli.h"
+#include "run_anvil/launcher/docker_cli.h"
+#include "run_anvil/sidecars/definition.h"
+#include "run_anvil/sidecars/layers.h"
+#include "run_anvil/sidecars/plan.h"
+
+// What `run` and `plan` share: connecting to the daemon, observing, planning.
+namespace run_anvil::launcher {
+
+// The real daemon client for the resolved endpoint (DOCKER_HOST, docker context, default).
+std::unique_ptr<DockerCLI> connect_docker();
+
+struct Prepared {
+  std::vector<sidecars::Definition> definitions;
+  sidecars::Plan plan;
+};
+
+// Observes the daemon once and plans; applies --recreate. Throws Error when impossible.
+Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker);
+
+// Creates the managed default network when the plan needs it.
+void ensure_network(DockerCLI& docker, const sidecars::Plan& plan);
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,53 @@
+#include "run_anvil/launcher/prepare.h"
+
+#include <algorithm>
+
+#include "run_anvil/launcher/engine_api.h"
+#include "run_anvil/launcher/observe.h"
+#include "run_anvil/sidecars/anvil_argv.h"
+#include "run_anvil/sidecars/naming.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan) {
+  for (const auto& name : names) {
+    auto it = std::find_if(plan.steps.begin(), plan.steps.end(),
+                           [&](const sidecars::SidecarStep& s) { return s.name == name; });
+    if (it == plan.steps.end()) throw UsageError("--recreate " + name + ": no such sidecar");
+    if (it->action == sidecars::Action::Reuse) {
+      it->action = sidecars::Action::Recreate;
+      it->reason = "--recreate";
+      it->connect = false;
+      it->observed_ip.clear();
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<DockerCLI> connect_docker() {
+  return make_engine_api(make_curl_transport(resolve_docker_endpoint()));
+}
+
+Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker) {
+  Prepared p;
+  p.definitions = discovery.definitions;
+  auto anvil = sidecars::parse_anvil_argv(options.anvil_argv);
+  if (!anvil.is_run) {
+    // make_plan phrases this refusal; nothing is observed for a command it cannot run.
+    p.plan = sidecars::make_plan(p.definitions, {}, anvil);
+  }
+  std::string network = sidecars::sidecar_network(anvil, p.definitions);
+  auto observed = observe(docker, p.definitions, network);
+  p.plan = sidecars::make_plan(p.definitions, observed, anvil);
+  apply_recreate(options.recreate, p.plan);
+  return p;
+}
+
+void ensure_network(DockerCLI& docker, const sidecars::Plan& plan) {
+  if (!plan.create_network) return;
+  docker.ensure_network(plan.network, {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}});
+}
+
+}  // namespace run_anvil::launcher
