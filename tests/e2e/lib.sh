@@ -46,16 +46,29 @@ expect_ne() { [ "$1" != "$2" ] || fail "expected something other than [$2] ${3:-
 expect_contains() { grep -qF -- "$2" <<<"$1" || fail "[$2] not found in: $1"; }
 expect_not_contains() { ! grep -qF -- "$2" <<<"$1" || fail "[$2] unexpectedly found in: $1"; }
 
-# Removes every managed container and network a test may have left, and only those.
+# Removes the managed containers of the sidecars this test declared (in any of its layer
+# directories), and the harness containers and networks it labelled — and nothing else, so tests
+# of several developers can share one daemon.
 e2e_cleanup() {
-  local ids
-  ids=$(docker ps -a --filter label=swarmforge.managed-by=run-anvil \
-    --format '{{.ID}} {{.Label "swarmforge.tong.name"}}' | awk '$2 ~ /^e2e/ {print $1}')
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
-  docker ps -aq --filter name=e2e-unmanaged | xargs -r docker rm -f >/dev/null 2>&1 || true
-  docker ps -aq --filter label=run-anvil-e2e-harness | xargs -r docker rm -f >/dev/null 2>&1 || true
-  docker network rm e2e-agents >/dev/null 2>&1 || true
+  local names=() f
+  for f in "$T"/*/*.toml "$T"/ws/.swarmforge/sidecars/*.toml; do
+    [ -e "$f" ] && names+=("$(basename "$f" .toml)")
+  done
+  local name id
+  for name in "${names[@]}"; do
+    for id in $(docker ps -aq --filter label=swarmforge.managed-by=run-anvil \
+      --filter "label=swarmforge.tong.name=$name"); do
+      docker rm -f "$id" >/dev/null 2>&1 || true
+    done
+  done
+  docker ps -aq --filter "label=run-anvil-e2e=$E2E_TAG" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter "label=run-anvil-e2e=$E2E_TAG" |
+    xargs -r docker network rm >/dev/null 2>&1 || true
 }
+
+# A label value unique to this test: put `--label "run-anvil-e2e=$E2E_TAG"` on every container
+# or network a test creates by hand so cleanup finds it.
+e2e_tag() { E2E_TAG="$(basename "$T")-$$"; }
 
 E2E_PASSED=0
 E2E_FAILED=0
@@ -67,6 +80,7 @@ run_test() {
   rm -rf "$T"
   mkdir -p "$T/user" "$T/repo" "$T/ws"
   export T
+  e2e_tag
   local start end
   start=$(date +%s.%N)
   if (set -eo pipefail; "$name") >"$T.log" 2>&1; then

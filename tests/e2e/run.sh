@@ -15,6 +15,5 @@ else
 fi
 setup_dockerd
 setup_image
-e2e_cleanup
 for t in "${tests[@]}"; do run_test "$t"; done
 e2e_summary

@@ -124,7 +124,7 @@ TOML
 test_ctrl_c_during_harness_returns_130_and_sidecar_keeps_running() {
   web_sidecar e2e-web
   ra_cmd
-  "${RA[@]}" -- docker run --rm --label run-anvil-e2e-harness=1 "$TEST_IMAGE" \
+  "${RA[@]}" -- docker run --rm --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c 'trap "echo got-int; exit 0" INT TERM; echo started; sleep 60 & wait' >"$T/out" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do grep -q started "$T/out" 2>/dev/null && break; sleep 0.1; done
@@ -140,7 +140,7 @@ test_ctrl_c_during_harness_returns_130_and_sidecar_keeps_running() {
 test_sigterm_is_forwarded_and_returns_143() {
   web_sidecar e2e-web
   ra_cmd
-  "${RA[@]}" -- docker run --rm --label run-anvil-e2e-harness=1 "$TEST_IMAGE" \
+  "${RA[@]}" -- docker run --rm --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c 'trap "echo got-term; exit 0" TERM; echo started; sleep 60 & wait' >"$T/out" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do grep -q started "$T/out" 2>/dev/null && break; sleep 0.1; done
@@ -159,17 +159,21 @@ test_harness_exit_code_is_returned() {
 }
 
 test_unmanaged_container_with_sidecar_name_is_never_touched() {
-  docker run -d --name swarmforge-shared-e2e-clash "$TEST_IMAGE" sleep 600 >/dev/null
+  docker run -d --name swarmforge-shared-e2e-clash --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" sleep 600 >/dev/null
   local before
   before=$(container_id swarmforge-shared-e2e-clash)
   web_sidecar e2e-clash
   local rc=0
   ra -- docker run --rm "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
+  local after running
+  after=$(container_id swarmforge-shared-e2e-clash)
+  running=$(docker inspect -f '{{.State.Running}}' swarmforge-shared-e2e-clash)
   docker rm -f swarmforge-shared-e2e-clash >/dev/null
   expect_eq "$rc" 1
   expect_contains "$(cat "$T/err")" "not managed by run-anvil"
   expect_eq "$(cat "$T/out")" ""
-  expect_eq "$before" "$before"
+  expect_eq "$after" "$before" "(the unmanaged container was replaced)"
+  expect_eq "$running" "true" "(the unmanaged container was stopped)"
 }
 
 test_invalid_definition_names_file_and_line_without_daemon() {
@@ -216,7 +220,7 @@ test_non_run_anvil_command_is_refused_once_sidecars_exist() {
 }
 
 test_user_network_gets_sidecar_with_aliases() {
-  docker network create e2e-agents >/dev/null
+  docker network create --label "run-anvil-e2e=$E2E_TAG" e2e-agents >/dev/null
   web_sidecar e2e-web
   sed -i 's/^port = 8080$/port = 8080\naliases = ["e2e-www"]/' "$T/repo/e2e-web.toml"
   local out

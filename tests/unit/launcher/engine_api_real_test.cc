@@ -10,7 +10,8 @@
 
 #include "run_anvil/launcher/engine_api.h"
 
-// Talks to the real daemon; runs only with RUN_ANVIL_REAL_DOCKER=1 and a local `anvil-bb:test`
+// Talks to the real daemon; runs only with RUN_ANVIL_REAL_DOCKER=1 and a local busybox image
+// named by $TEST_IMAGE (default run-anvil-test/busybox:1, imported by tests/lib/setup.sh)
 // image (busybox without CMD). Creates only `enginetest-*` containers and networks.
 namespace run_anvil::launcher {
 namespace {
@@ -19,7 +20,11 @@ using std::chrono::milliseconds;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-constexpr const char* kImage = "anvil-bb:test";
+std::string test_image() {
+  const char* image = std::getenv("TEST_IMAGE");
+  return image != nullptr && *image != '\0' ? image : "run-anvil-test/busybox:1";
+}
+const std::string kImage = test_image();
 
 // Removes what a test created even when an assertion fails half-way.
 class Cleanup {
