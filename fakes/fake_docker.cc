@@ -65,6 +65,13 @@ std::optional<std::string> FakeDocker::image_id(const std::string& reference) {
   return it->second;
 }
 
+std::optional<launcher::ImageConfig> FakeDocker::image_config(const std::string& reference) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (!images.count(reference)) return std::nullopt;
+  auto it = image_configs.find(reference);
+  return it == image_configs.end() ? launcher::ImageConfig{} : it->second;
+}
+
 std::string FakeDocker::create_container(const launcher::ContainerSpec& spec) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   calls.push_back("create " + spec.name);
@@ -110,11 +117,45 @@ void FakeDocker::remove_container(const std::string& id) {
   }
 }
 
+void FakeDocker::stop_container(const std::string& id, std::chrono::seconds) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("stop " + id);
+  if (ContainerInfo* c = find(id)) {
+    c->running = false;
+    c->state = "exited";
+    for (auto& [net, attachment] : c->networks) attachment.ip.clear();
+  }
+}
+
+std::vector<launcher::NetworkInfo> FakeDocker::list_networks(
+    const std::map<std::string, std::string>& labels) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("network list");
+  std::vector<launcher::NetworkInfo> out;
+  for (const auto& [name, n] : networks) {
+    bool match = std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
+      auto it = n.labels.find(kv.first);
+      return it != n.labels.end() && (kv.second.empty() || it->second == kv.second);
+    });
+    if (!match) continue;
+    out.push_back(n);
+    out.back().container_ids.clear();
+  }
+  return out;
+}
+
 std::optional<launcher::NetworkInfo> FakeDocker::inspect_network(const std::string& name) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   auto it = networks.find(name);
   if (it == networks.end()) return std::nullopt;
-  return it->second;
+  // Like the daemon: the running containers with an endpoint on it.
+  launcher::NetworkInfo info = it->second;
+  for (const auto& [cname, c] : containers) {
+    bool listed = std::find(info.container_ids.begin(), info.container_ids.end(), c.id) !=
+                  info.container_ids.end();
+    if (c.running && c.networks.count(name) && !listed) info.container_ids.push_back(c.id);
+  }
+  return info;
 }
 
 launcher::NetworkInfo FakeDocker::ensure_network(const std::string& name,
@@ -147,6 +188,42 @@ void FakeDocker::disconnect_network(const std::string& network, const std::strin
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   calls.push_back("disconnect " + network + " " + container);
   if (ContainerInfo* c = find(container)) c->networks.erase(network);
+}
+
+void FakeDocker::put_archive(const std::string& container, const std::string& path,
+                             const std::string& tar) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("put archive " + container + " " + path);
+  ContainerInfo* c = find(container);
+  if (!c) throw DockerError(404, "No such container: " + container);
+  archives[c->name].emplace_back(path, tar);
+}
+
+void FakeDocker::create_volume(const std::string& name,
+                               const std::map<std::string, std::string>& labels) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("volume create " + name);
+  volumes.try_emplace(name, labels);
+}
+
+void FakeDocker::remove_volume(const std::string& name) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("volume remove " + name);
+  volumes.erase(name);
+}
+
+std::vector<launcher::VolumeInfo> FakeDocker::list_volumes(
+    const std::map<std::string, std::string>& labels) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  std::vector<launcher::VolumeInfo> out;
+  for (const auto& [name, have] : volumes) {
+    bool match = std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
+      auto it = have.find(kv.first);
+      return it != have.end() && (kv.second.empty() || it->second == kv.second);
+    });
+    if (match) out.push_back({name, have});
+  }
+  return out;
 }
 
 launcher::ExecResult FakeDocker::exec(const std::string& container,

@@ -23,6 +23,10 @@ class FakeDocker : public launcher::DockerCLI {
   std::map<std::string, launcher::ContainerInfo> containers;  // by name
   std::map<std::string, launcher::NetworkInfo> networks;      // by name
   std::map<std::string, std::string> images;                  // ref -> id
+  std::map<std::string, launcher::ImageConfig> image_configs; // ref -> config (default: empty)
+  std::map<std::string, std::map<std::string, std::string>> volumes;  // name -> labels
+  // Archives put into containers: container name -> {path, tar bytes}, in order.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> archives;
   std::map<std::string, std::string> logs;                    // container name -> text
   std::map<std::string, int> exec_exit_codes;                 // container name -> exit code
   std::vector<std::string> calls;                             // "create pg", "remove <id>", ...
@@ -38,9 +42,13 @@ class FakeDocker : public launcher::DockerCLI {
       const std::map<std::string, std::string>& labels) override;
   std::optional<launcher::ContainerInfo> inspect_container(const std::string& name_or_id) override;
   std::optional<std::string> image_id(const std::string& reference) override;
+  std::optional<launcher::ImageConfig> image_config(const std::string& reference) override;
   std::string create_container(const launcher::ContainerSpec& spec) override;
   void start_container(const std::string& id) override;
   void remove_container(const std::string& id) override;
+  void stop_container(const std::string& id, std::chrono::seconds grace) override;
+  std::vector<launcher::NetworkInfo> list_networks(
+      const std::map<std::string, std::string>& labels) override;
   std::optional<launcher::NetworkInfo> inspect_network(const std::string& name) override;
   launcher::NetworkInfo ensure_network(const std::string& name,
                                        const std::map<std::string, std::string>& labels) override;
@@ -48,6 +56,13 @@ class FakeDocker : public launcher::DockerCLI {
   void connect_network(const std::string& network, const std::string& container,
                        const std::vector<std::string>& aliases) override;
   void disconnect_network(const std::string& network, const std::string& container) override;
+  void put_archive(const std::string& container, const std::string& path,
+                   const std::string& tar) override;
+  void create_volume(const std::string& name,
+                     const std::map<std::string, std::string>& labels) override;
+  void remove_volume(const std::string& name) override;
+  std::vector<launcher::VolumeInfo> list_volumes(
+      const std::map<std::string, std::string>& labels) override;
   launcher::ExecResult exec(const std::string& container, const std::vector<std::string>& argv,
                             std::chrono::milliseconds timeout) override;
   std::string logs_tail(const std::string& container, int lines) override;
@@ -109,6 +124,10 @@ class RecordingProgress : public launcher::Progress {
   void sidecar(const std::string& name, const std::string& state, bool) override {
     std::lock_guard<std::mutex> lock(mutex_);
     lines.push_back(name + ": " + state);
+  }
+  void waiting(const std::string& name, const std::string& what) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    lines.push_back(name + ": waiting for " + what);
   }
   void warn(const std::string& message) override {
     std::lock_guard<std::mutex> lock(mutex_);

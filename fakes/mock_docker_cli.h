@@ -16,9 +16,14 @@ class MockDockerCLI : public launcher::DockerCLI {
   MOCK_METHOD(std::optional<launcher::ContainerInfo>, inspect_container, (const std::string&),
               (override));
   MOCK_METHOD(std::optional<std::string>, image_id, (const std::string&), (override));
+  MOCK_METHOD(std::optional<launcher::ImageConfig>, image_config, (const std::string&),
+              (override));
   MOCK_METHOD(std::string, create_container, (const launcher::ContainerSpec&), (override));
   MOCK_METHOD(void, start_container, (const std::string&), (override));
   MOCK_METHOD(void, remove_container, (const std::string&), (override));
+  MOCK_METHOD(void, stop_container, (const std::string&, std::chrono::seconds), (override));
+  MOCK_METHOD(std::vector<launcher::NetworkInfo>, list_networks,
+              ((const std::map<std::string, std::string>&)), (override));
   MOCK_METHOD(std::optional<launcher::NetworkInfo>, inspect_network, (const std::string&),
               (override));
   MOCK_METHOD(launcher::NetworkInfo, ensure_network,
@@ -28,6 +33,13 @@ class MockDockerCLI : public launcher::DockerCLI {
               (const std::string&, const std::string&, const std::vector<std::string>&),
               (override));
   MOCK_METHOD(void, disconnect_network, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(void, put_archive, (const std::string&, const std::string&, const std::string&),
+              (override));
+  MOCK_METHOD(void, create_volume,
+              (const std::string&, (const std::map<std::string, std::string>&)), (override));
+  MOCK_METHOD(void, remove_volume, (const std::string&), (override));
+  MOCK_METHOD(std::vector<launcher::VolumeInfo>, list_volumes,
+              ((const std::map<std::string, std::string>&)), (override));
   MOCK_METHOD(launcher::ExecResult, exec,
               (const std::string&, const std::vector<std::string>&, std::chrono::milliseconds),
               (override));

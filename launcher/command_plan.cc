@@ -4,6 +4,7 @@
 #include "run_anvil/launcher/definitions.h"
 #include "run_anvil/launcher/plan_output.h"
 #include "run_anvil/launcher/prepare.h"
+#include "run_anvil/launcher/progress.h"
 
 namespace run_anvil::launcher {
 
@@ -19,6 +20,8 @@ int command_plan(const Options& options) {
   refuse_unsupported(discovery.definitions);
   auto docker = connect_docker();
   auto p = prepare(options, discovery, *docker);
+  auto progress = make_stderr_progress(options.verbosity);
+  for (const auto& warning : p.warnings) progress->warn(warning);
   print_plan(std::cout, p.plan, options.json);
   return exit_codes::kSuccess;
 }

@@ -27,6 +27,7 @@ int command_run(const Options& options) {
   install_signal_handlers();
   auto docker = connect_docker();
   auto p = prepare(options, discovery, *docker);
+  for (const auto& warning : p.warnings) progress->warn(warning);
   throw_if_interrupted();
   ensure_network(*docker, p.plan);
   auto clock = make_system_clock();

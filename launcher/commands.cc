@@ -9,10 +9,9 @@ int run_command(const Options& options) {
     case Command::Run: return command_run(options);
     case Command::Plan: return command_plan(options);
     case Command::Validate: return command_validate(options);
-    case Command::Status:
-    case Command::Doctor:
-    case Command::Down:
-      throw Error("this subcommand is not implemented in this version of run-anvil yet");
+    case Command::Status: return command_status(options);
+    case Command::Doctor: return command_doctor(options);
+    case Command::Down: return command_down(options);
   }
   return exit_codes::kLauncherFailure;
 }

@@ -1,6 +1,8 @@
 #include "run_anvil/launcher/engine_api.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -14,8 +16,14 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-// Every ordinary call is bounded so a wedged daemon surfaces as an error, not a hang.
-constexpr milliseconds kCallTimeout{30000};
+// Every call is bounded so a wedged daemon surfaces as an error, not a hang (a signal abandons a
+// call sooner, see make_curl_transport). The first contact is short: a daemon that cannot say
+// its version in 5 s will not do better with the rest. Reads (list, inspect, logs) get 15 s.
+// Changes (create, start, remove, networks) get 60 s, because a loaded host can take that long to
+// set up a container's network and file system, and giving up early would leave it half-made.
+constexpr milliseconds kVersionTimeout{5000};
+constexpr milliseconds kReadTimeout{15000};
+constexpr milliseconds kWriteTimeout{60000};
 // Readiness probes and diagnostics need the end of the output, not megabytes of it.
 constexpr std::size_t kExecOutputLimit = 4096;
 
@@ -77,6 +85,14 @@ class EngineApi final : public DockerCLI {
     return image["Id"].get<std::string>();
   }
 
+  std::optional<ImageConfig> image_config(const std::string& reference) override {
+    if (reference.empty()) return std::nullopt;
+    const HttpResponse response =
+        call("GET", "/images/" + percent_encode(reference, "/:@") + "/json");
+    if (response.status == 404) return std::nullopt;
+    return image_config_from_inspect_json(checked_json(response));
+  }
+
   std::string create_container(const ContainerSpec& spec) override {
     std::string path = "/containers/create";
     if (!spec.name.empty()) path += "?name=" + percent_encode(spec.name);
@@ -93,6 +109,31 @@ class EngineApi final : public DockerCLI {
     const HttpResponse response =
         call("DELETE", "/containers/" + path_segment(id) + "?force=1&v=1");
     if (response.status != 404) check(response);
+  }
+
+  void stop_container(const std::string& id, std::chrono::seconds grace) override {
+    // The daemon answers only once the container is down: allow the grace period on top.
+    const HttpResponse response =
+        call("POST", "/containers/" + path_segment(id) + "/stop?t=" + std::to_string(grace.count()),
+             "", kWriteTimeout + grace);
+    // 304: already stopped.
+    if (response.status != 404) check(response);
+  }
+
+  std::vector<NetworkInfo> list_networks(
+      const std::map<std::string, std::string>& labels) override {
+    std::string path = "/networks";
+    if (!labels.empty()) path += "?filters=" + percent_encode(label_filters_json(labels));
+    const json list = checked_json(call("GET", path));
+    std::vector<NetworkInfo> out;
+    if (list.is_array()) {
+      for (const auto& item : list) {
+        NetworkInfo info = network_from_inspect_json(item);
+        info.container_ids.clear();  // the list leaves Containers empty or partial
+        out.push_back(std::move(info));
+      }
+    }
+    return out;
   }
 
   std::optional<NetworkInfo> inspect_network(const std::string& name) override {
@@ -161,6 +202,33 @@ class EngineApi final : public DockerCLI {
     check(response);
   }
 
+  void put_archive(const std::string& container, const std::string& path,
+                   const std::string& tar) override {
+    // The daemon reads the archive from the body whatever its Content-Type (the transport
+    // labels every body JSON); the error it may answer is its own words, never the body.
+    check(call("PUT", "/containers/" + path_segment(container) + "/archive?path=" +
+                          percent_encode(path, "/"),
+               tar));
+  }
+
+  void create_volume(const std::string& name,
+                     const std::map<std::string, std::string>& labels) override {
+    // The daemon returns the existing volume when one of that name (and driver) exists.
+    const json body = {{"Name", name}, {"Driver", "local"}, {"Labels", labels}};
+    check(call("POST", "/volumes/create", body.dump()));
+  }
+
+  void remove_volume(const std::string& name) override {
+    const HttpResponse response = call("DELETE", "/volumes/" + path_segment(name));
+    if (response.status != 404) check(response);
+  }
+
+  std::vector<VolumeInfo> list_volumes(const std::map<std::string, std::string>& labels) override {
+    std::string path = "/volumes";
+    if (!labels.empty()) path += "?filters=" + percent_encode(label_filters_json(labels));
+    return volumes_from_list_json(checked_json(call("GET", path)));
+  }
+
   ExecResult exec(const std::string& container, const std::vector<std::string>& argv,
                   milliseconds timeout) override {
     const json body = {{"Cmd", argv}, {"AttachStdout", true}, {"AttachStderr", true}};
@@ -199,13 +267,24 @@ class EngineApi final : public DockerCLI {
   // Negotiated once; a failed attempt (daemon down) is retried by the next call. A mutex rather
   // than std::call_once because the negotiation may throw.
   std::string version_prefix() {
+    // Calls that queued behind a failing negotiation share its error instead of each waiting
+    // out the timeout again (observe's concurrent lookups against a silent daemon).
+    const int failures_seen = failed_negotiations_.load();
     std::lock_guard lock(version_mutex_);
-    if (prefix_.empty()) prefix_ = "/v" + negotiate_version();
+    if (!prefix_.empty()) return prefix_;
+    if (failed_negotiations_.load() != failures_seen) std::rethrow_exception(last_failure_);
+    try {
+      prefix_ = "/v" + negotiate_version();
+    } catch (...) {
+      last_failure_ = std::current_exception();
+      ++failed_negotiations_;
+      throw;
+    }
     return prefix_;
   }
 
   std::string negotiate_version() {
-    const HttpResponse response = transport_->request("GET", "/version", "", kCallTimeout);
+    const HttpResponse response = transport_->request("GET", "/version", "", kVersionTimeout);
     const json version = checked_json(response);
     const std::string server = version.contains("ApiVersion") && version["ApiVersion"].is_string()
                                    ? version["ApiVersion"].get<std::string>()
@@ -222,8 +301,10 @@ class EngineApi final : public DockerCLI {
     return std::to_string(parsed.first) + "." + std::to_string(parsed.second);
   }
 
+  // `timeout` 0: kReadTimeout for GET, kWriteTimeout for everything else.
   HttpResponse call(const std::string& method, const std::string& path,
-                    const std::string& body = "", milliseconds timeout = kCallTimeout) {
+                    const std::string& body = "", milliseconds timeout = milliseconds(0)) {
+    if (timeout == milliseconds(0)) timeout = method == "GET" ? kReadTimeout : kWriteTimeout;
     return transport_->request(method, version_prefix() + path, body, timeout);
   }
 
@@ -315,6 +396,8 @@ class EngineApi final : public DockerCLI {
   std::unique_ptr<HttpTransport> transport_;
   std::mutex version_mutex_;
   std::string prefix_;
+  std::atomic<int> failed_negotiations_{0};
+  std::exception_ptr last_failure_;  // guarded by version_mutex_
   std::mutex ensure_network_mutex_;
 };
 

@@ -94,6 +94,15 @@ ContainerInfo container_from_inspect_json(const json& inspect) {
   info.networks = networks(field(inspect, "NetworkSettings"));
   info.started_at = text(field(state, "StartedAt"));
   if (info.started_at == kNeverStarted) info.started_at.clear();
+  if (const json& code = field(state, "ExitCode"); code.is_number_integer()) {
+    info.exit_code = code.get<int>();
+  }
+  if (const json& restarts = field(inspect, "RestartCount"); restarts.is_number_integer()) {
+    info.restart_count = restarts.get<int>();
+  }
+  for (const std::string& entry : strings(field(config, "Env"))) {
+    info.env_keys.push_back(entry.substr(0, entry.find('=')));
+  }
   return info;
 }
 
@@ -108,6 +117,25 @@ NetworkInfo network_from_inspect_json(const json& inspect) {
     for (const auto& [id, unused] : containers.items()) info.container_ids.push_back(id);
   }
   return info;
+}
+
+ImageConfig image_config_from_inspect_json(const json& inspect) {
+  const json& config = field(inspect, "Config");
+  ImageConfig out;
+  out.entrypoint = strings(field(config, "Entrypoint"));
+  out.cmd = strings(field(config, "Cmd"));
+  out.user = text(field(config, "User"));
+  return out;
+}
+
+std::vector<VolumeInfo> volumes_from_list_json(const json& list) {
+  std::vector<VolumeInfo> out;
+  const json& volumes = field(list, "Volumes");
+  if (!volumes.is_array()) return out;
+  for (const auto& item : volumes) {
+    out.push_back({text(field(item, "Name")), string_map(field(item, "Labels"))});
+  }
+  return out;
 }
 
 json container_create_json(const ContainerSpec& spec) {

@@ -4,6 +4,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <sstream>
 #include <thread>
@@ -18,8 +19,12 @@ namespace {
 using sidecars::Action;
 using sidecars::SidecarStep;
 
-// Thrown into a worker's wait when another sidecar already failed; never reported itself.
+// Thrown into a worker's wait when the run was interrupted; never reported itself.
 struct Cancelled {};
+
+// How long a name may stay taken by a container the daemon does not show yet (a peer's create in
+// flight) before that is reported as an error.
+constexpr std::chrono::milliseconds kConflictPatience{10000};
 
 std::string elapsed_text(Clock::time_point from, Clock::time_point to) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
@@ -66,10 +71,12 @@ class Run {
  private:
   enum class State { Pending, Ready, Failed };
 
+  // Polled by running work. A failure elsewhere does not abandon it (the user gets every
+  // failure, not just the first); only an interruption does.
   void check() {
     deps_.check_interrupted();
     std::lock_guard<std::mutex> lock(mutex_);
-    if (cancelled_) throw Cancelled{};
+    if (interruption_) throw Cancelled{};
   }
 
   // Blocks until every dependency is ready; false when one failed or the run was cancelled.
@@ -177,36 +184,91 @@ class Run {
     }
   }
 
-  // Creates the container, tolerating a concurrent launcher creating the same one: a name
-  // conflict with a matching managed container means it is already being brought up.
+  // Creates and starts the container, tolerating concurrent launchers bringing up the same one:
+  // a name conflict with a matching managed container means a peer got there first, and that
+  // container is adopted. Removal is only ever by the ID observed before planning, so a peer's
+  // fresh container (a different ID) is never removed.
   std::string create_and_start(const SidecarStep& step) {
     const auto& definition = *definitions_.at(step.name);
     if (step.action == Action::Recreate) {
       deps_.progress.sidecar(step.name, "recreating (" + step.reason + ")", true);
-      deps_.docker.remove_container(step.existing_id);
+      try {
+        deps_.docker.remove_container(step.existing_id);
+      } catch (const DockerError& e) {
+        // 409 "removal ... is already in progress": a peer launcher is replacing it too.
+        if (e.status() != 409) {
+          throw daemon_error(step, "cannot remove the old container " + step.container, e);
+        }
+      }
+    } else if (!step.existing_id.empty()) {
+      deps_.progress.sidecar(step.name, "starting " + step.container + " (" + step.reason + ")",
+                             true);
     } else {
       deps_.progress.sidecar(step.name, "creating " + step.container, true);
     }
     ContainerSpec spec = make_container_spec(definition, step);
+    const auto deadline = deps_.clock.now() + kConflictPatience;
     for (int attempt = 0;; ++attempt) {
+      check();
+      std::string id;
       try {
-        std::string id = deps_.docker.create_container(spec);
-        deps_.docker.start_container(id);
-        return id;
+        id = deps_.docker.create_container(spec);
       } catch (const DockerError& e) {
-        if (e.status() != 409 || attempt >= 3) throw;
+        if (e.status() != 409) throw daemon_error(step, "cannot create " + step.container, e);
       }
-      auto existing = deps_.docker.inspect_container(step.container);
-      if (!existing) continue;  // removed again in between: try once more
-      if (is_managed_with_hash(*existing, step.config_hash)) {
-        deps_.docker.start_container(existing->id);
-        return existing->id;
+      if (!id.empty()) {
+        start(step, id);
+        return id;
       }
+      if (auto adopted = adopt(step)) return *adopted;
+      // The daemon reserves a name before the container can be inspected, so a conflict with
+      // nothing to inspect is a peer's create still in flight (or a removal): look again soon.
+      if (deps_.clock.now() >= deadline) {
+        throw Error("sidecar \"" + step.name + "\": the name " + step.container +
+                    " stayed taken by a container the daemon would not show for " +
+                    elapsed_text({}, Clock::time_point{} + kConflictPatience) +
+                    "; check `docker ps -a --filter name=" + step.container + "`");
+      }
+      deps_.clock.sleep_for(std::min(std::chrono::milliseconds(10) * (1 << std::min(attempt, 4)),
+                                     std::chrono::milliseconds(100)));
+    }
+  }
+
+  void start(const SidecarStep& step, const std::string& id) {
+    try {
+      deps_.docker.start_container(id);
+    } catch (const DockerError& e) {
+      throw daemon_error(step, "cannot start " + step.container, e);
+    }
+  }
+
+  // The container now holding the sidecar's name, when it is managed and has this definition:
+  // started (a no-op when a peer already did) and attached to this run's network. nullopt when
+  // the daemon shows no container of that name, or only the old one being replaced.
+  std::optional<std::string> adopt(const SidecarStep& step) {
+    auto existing = deps_.docker.inspect_container(step.container);
+    // The old container still holding the name is being removed (by us or a peer): not yet.
+    if (!existing || (step.action == Action::Recreate && existing->id == step.existing_id)) {
+      return std::nullopt;
+    }
+    if (!is_managed_with_hash(*existing, step.config_hash)) {
       throw Error("sidecar \"" + step.name + "\": a container named " + step.container +
                   " appeared while creating it, with a different definition (another launcher " +
                   "or project defines \"" + step.name + "\" differently); not touching it. " +
                   "Inspect it with `docker inspect " + step.container + "`");
     }
+    start(step, existing->id);
+    // A peer may have created it for another network than this run's.
+    if (!step.network.empty() && !existing->networks.count(step.network)) {
+      connect(step, existing->id);
+    }
+    return existing->id;
+  }
+
+  static Error daemon_error(const SidecarStep& step, const std::string& what,
+                            const DockerError& e) {
+    return Error("sidecar \"" + step.name + "\": " + what + ": the Docker daemon said: " +
+                 e.what());
   }
 
   ExecutorDeps& deps_;

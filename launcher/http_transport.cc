@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -21,15 +22,43 @@ using std::chrono::milliseconds;
 constexpr milliseconds kUnixConnectTimeout{1000};
 constexpr milliseconds kTcpConnectTimeout{2000};
 
+// How often an in-flight request looks for a cancellation (a signal): well under the second
+// within which an interrupted launcher must exit.
+constexpr milliseconds kCancelPoll{50};
+
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 
+struct MultiDeleter {
+  void operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
+};
+using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// An easy handle inside a multi handle for the duration of one transfer. The multi handle owns
+// the connection cache, so a kept-alive connection survives from one request to the next; one
+// removed mid-transfer is closed, never reused half-read.
+class Attached {
+ public:
+  Attached(CURLM* multi, CURL* easy) : multi_(multi), easy_(easy) {
+    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
+      throw Error("cannot start a libcurl transfer (out of memory?)");
+    }
+  }
+  ~Attached() { curl_multi_remove_handle(multi_, easy_); }
+  Attached(const Attached&) = delete;
+  Attached& operator=(const Attached&) = delete;
+
+ private:
+  CURLM* multi_;
+  CURL* easy_;
+};
 
 void init_curl_once() {
   static std::once_flag once;
@@ -47,13 +76,16 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
 
 class CurlTransport final : public HttpTransport {
  public:
-  explicit CurlTransport(std::string endpoint)
-      : endpoint_(std::move(endpoint)), target_(parse_docker_endpoint(endpoint_)) {
+  CurlTransport(std::string endpoint, std::function<void()> check_cancelled)
+      : endpoint_(std::move(endpoint)),
+        target_(parse_docker_endpoint(endpoint_)),
+        check_cancelled_(std::move(check_cancelled)) {
     init_curl_once();
   }
 
   HttpResponse request(const std::string& method, const std::string& path, const std::string& body,
                        milliseconds timeout) override {
+    if (check_cancelled_) check_cancelled_();
     Lease lease(*this);
     CURL* curl = lease.handle();
     // Reset keeps the live connection (keep-alive) but drops the previous request's options.
@@ -93,7 +125,7 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
 
-    const CURLcode rc = curl_easy_perform(curl);
+    const CURLcode rc = perform(lease);
     if (rc != CURLE_OK) throw unavailable(curl, rc, error_text, method, path, total);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -105,6 +137,11 @@ class CurlTransport final : public HttpTransport {
   bool is_local() const override { return target_.is_unix; }
 
  private:
+  struct Handles {
+    EasyHandle easy;
+    MultiHandle multi;
+  };
+
   // Borrows an idle handle (or makes one) and gives it back afterwards, so each thread that is
   // mid-request has its own handle and finished handles keep their connection for the next call.
   class Lease {
@@ -117,8 +154,11 @@ class CurlTransport final : public HttpTransport {
           owner_.idle_.pop_back();
         }
       }
-      if (!handle_) handle_.reset(curl_easy_init());
-      if (!handle_) throw Error("cannot create a libcurl handle (out of memory?)");
+      if (!handle_.easy) handle_.easy.reset(curl_easy_init());
+      if (!handle_.multi) handle_.multi.reset(curl_multi_init());
+      if (!handle_.easy || !handle_.multi) {
+        throw Error("cannot create a libcurl handle (out of memory?)");
+      }
     }
     ~Lease() {
       std::lock_guard lock(owner_.pool_mutex_);
@@ -126,12 +166,33 @@ class CurlTransport final : public HttpTransport {
     }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    CURL* handle() const { return handle_.get(); }
+    CURL* handle() const { return handle_.easy.get(); }
+    CURLM* multi() const { return handle_.multi.get(); }
 
    private:
     CurlTransport& owner_;
-    EasyHandle handle_;
+    Handles handle_;
   };
+
+  // Runs the transfer in short slices so a cancellation (a signal) is noticed within
+  // kCancelPoll even while the daemon is silent; check_cancelled_ throws to abandon it.
+  CURLcode perform(const Lease& lease) {
+    Attached attached(lease.multi(), lease.handle());
+    for (;;) {
+      int running = 0;
+      const CURLMcode mc = curl_multi_perform(lease.multi(), &running);
+      if (mc != CURLM_OK) {
+        throw DaemonUnavailable(std::string("libcurl failed talking to the Docker daemon at ") +
+                                endpoint_ + ": " + curl_multi_strerror(mc));
+      }
+      int queued = 0;
+      while (CURLMsg* message = curl_multi_info_read(lease.multi(), &queued)) {
+        if (message->msg == CURLMSG_DONE) return message->data.result;
+      }
+      if (check_cancelled_) check_cancelled_();
+      curl_multi_poll(lease.multi(), nullptr, 0, static_cast<int>(kCancelPoll.count()), nullptr);
+    }
+  }
 
   DaemonUnavailable unavailable(CURL* curl, CURLcode rc, const char* error_text,
                                 const std::string& method, const std::string& path,
@@ -145,7 +206,9 @@ class CurlTransport final : public HttpTransport {
 
     if (rc == CURLE_OPERATION_TIMEDOUT && connected) {
       return DaemonUnavailable("the Docker daemon at " + endpoint_ + " did not answer " + method +
-                               " " + path + " within " + std::to_string(total.count()) + " ms");
+                               " " + path + " within " + std::to_string(total.count()) +
+                               " ms; it is overloaded or stuck (does `docker info` answer? "
+                               "restarting dockerd may help)");
     }
     std::string reason = os_errno != 0           ? std::strerror(static_cast<int>(os_errno))
                          : error_text[0] != '\0' ? error_text
@@ -162,14 +225,16 @@ class CurlTransport final : public HttpTransport {
 
   const std::string endpoint_;
   const DialTarget target_;
+  const std::function<void()> check_cancelled_;
   std::mutex pool_mutex_;
-  std::vector<EasyHandle> idle_;
+  std::vector<Handles> idle_;
 };
 
 }  // namespace
 
-std::unique_ptr<HttpTransport> make_curl_transport(const std::string& endpoint) {
-  return std::make_unique<CurlTransport>(endpoint);
+std::unique_ptr<HttpTransport> make_curl_transport(const std::string& endpoint,
+                                                   std::function<void()> check_cancelled) {
+  return std::make_unique<CurlTransport>(endpoint, std::move(check_cancelled));
 }
 
 }  // namespace run_anvil::launcher

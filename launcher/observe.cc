@@ -12,6 +12,7 @@ sidecars::ObservedContainer to_observed(const ContainerInfo& info) {
   c.id = info.id;
   c.name = info.name;
   c.running = info.running;
+  c.state = info.state;
   c.labels = info.labels;
   for (const auto& [net, attachment] : info.networks) c.network_ips[net] = attachment.ip;
   return c;

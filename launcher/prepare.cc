@@ -4,6 +4,8 @@
 
 #include "run_anvil/launcher/engine_api.h"
 #include "run_anvil/launcher/observe.h"
+#include "run_anvil/launcher/safe_recreation.h"
+#include "run_anvil/launcher/process.h"
 #include "run_anvil/sidecars/anvil_argv.h"
 #include "run_anvil/sidecars/naming.h"
 
@@ -27,7 +29,8 @@ void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan)
 }  // namespace
 
 std::unique_ptr<DockerCLI> connect_docker() {
-  return make_engine_api(make_curl_transport(resolve_docker_endpoint()));
+  // A signal abandons whatever daemon call is in flight (see install_signal_handlers).
+  return make_engine_api(make_curl_transport(resolve_docker_endpoint(), [] { throw_if_interrupted(); }));
 }
 
 Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker) {
@@ -42,6 +45,7 @@ Prepared prepare(const Options& options, const sidecars::Discovery& discovery, D
   auto observed = observe(docker, p.definitions, network);
   p.plan = sidecars::make_plan(p.definitions, observed, anvil);
   apply_recreate(options.recreate, p.plan);
+  p.warnings = apply_safe_recreation(docker, observed, p.definitions, options.recreate, p.plan);
   return p;
 }
 

@@ -28,28 +28,37 @@ class Waiter {
   void run() {
     auto start = deps_.clock.now();
     auto deadline = start + step_.probe.timeout;
-    auto next_report = start + milliseconds(2000);
+    bool announced = false;
     for (int n = 0;; ++n) {
       deps_.check_cancelled();
       Check c = check_once();
       if (c == Check::Ready) return;
       if (c == Check::Stopped) fail_stopped();
+      if (!announced) {
+        // Only a wait that did not succeed at once is worth showing.
+        deps_.progress.waiting(step_.name, what());
+        announced = true;
+      }
       auto now = deps_.clock.now();
       if (now >= deadline) fail_timeout(now - start);
-      if (now >= next_report) {
-        deps_.progress.sidecar(step_.name,
-                               "waiting for " + what() + " (" +
-                                   seconds_text(std::chrono::duration_cast<milliseconds>(
-                                       now - start)) + ")",
-                               true);
-        next_report = now + milliseconds(5000);
-      }
       auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
-      deps_.clock.sleep_for(std::max(milliseconds(1), std::min(poll_interval(step_.probe, n), left)));
+      pause(std::max(milliseconds(1), std::min(poll_interval(step_.probe, n), left)));
     }
   }
 
  private:
+  // Sleeps in short slices so a signal or a peer's failure ends the wait promptly even with a
+  // long readiness.interval.
+  void pause(milliseconds d) {
+    constexpr milliseconds kSlice{100};
+    while (d > milliseconds(0)) {
+      const milliseconds step = std::min(d, kSlice);
+      deps_.clock.sleep_for(step);
+      d -= step;
+      if (d > milliseconds(0)) deps_.check_cancelled();
+    }
+  }
+
   std::string what() const {
     return degraded_ ? "running " + step_.container : step_.probe.describe();
   }
@@ -64,12 +73,27 @@ class Waiter {
     return Check::NotYet;
   }
 
+  // True when the container is gone, exited, or crash-looping under its restart policy (a
+  // restart during our wait means the process exited: waiting for the timeout would only hide
+  // that).
+  bool stopped(const std::optional<ContainerInfo>& info) {
+    if (!info) {
+      last_state_ = "removed";
+      return true;
+    }
+    if (first_restart_count_ < 0) first_restart_count_ = info->restart_count;
+    bool restarted = info->restart_count > first_restart_count_ || info->state == "restarting";
+    if (restarted || (!info->running && info->state != "created")) {
+      last_state_ = (restarted ? "restarting after it exited" : info->state) +
+                    std::string(" with code ") + std::to_string(info->exit_code);
+      return true;
+    }
+    return false;
+  }
+
   Check check_running() {
     auto info = deps_.docker.inspect_container(id_);
-    if (!info || (!info->running && info->state != "created" && info->state != "restarting")) {
-      last_state_ = info ? info->state : "removed";
-      return Check::Stopped;
-    }
+    if (stopped(info)) return Check::Stopped;
     return info->running ? Check::Ready : Check::NotYet;
   }
 
@@ -77,10 +101,7 @@ class Waiter {
     if (degraded_ || !deps_.docker.daemon_is_local()) return degrade();
     if (ip_.empty()) {
       auto info = deps_.docker.inspect_container(id_);
-      if (!info || (!info->running && info->state != "created")) {
-        last_state_ = info ? info->state : "removed";
-        return Check::Stopped;
-      }
+      if (stopped(info)) return Check::Stopped;
       auto net = info->networks.find(step_.network);
       if (net == info->networks.end() || net->second.ip.empty()) return Check::NotYet;
       ip_ = net->second.ip;
@@ -115,18 +136,11 @@ class Waiter {
 
   Check check_health() {
     auto info = deps_.docker.inspect_container(id_);
-    if (!info) {
-      last_state_ = "removed";
-      return Check::Stopped;
-    }
+    if (stopped(info)) return Check::Stopped;
     if (!info->has_healthcheck) {
       throw Error("sidecar \"" + step_.name + "\" uses readiness mode \"healthcheck\" but its "
                   "image " + info->image + " defines no HEALTHCHECK; use mode \"tcp\" or "
                   "\"exec\", or add a HEALTHCHECK to the image");
-    }
-    if (!info->running && info->state != "created" && info->state != "restarting") {
-      last_state_ = info->state;
-      return Check::Stopped;
     }
     last_health_ = info->health;
     return info->health == "healthy" ? Check::Ready : Check::NotYet;
@@ -134,10 +148,7 @@ class Waiter {
 
   Check check_exec() {
     auto info = deps_.docker.inspect_container(id_);
-    if (!info || (!info->running && info->state != "created" && info->state != "restarting")) {
-      last_state_ = info ? info->state : "removed";
-      return Check::Stopped;
-    }
+    if (stopped(info)) return Check::Stopped;
     if (!info->running) return Check::NotYet;
     auto r = deps_.docker.exec(id_, step_.probe.command, std::min(step_.probe.timeout,
                                                                   milliseconds(10000)));
@@ -183,6 +194,7 @@ class Waiter {
   bool degraded_ = false;
   int attempts_ = 0;
   int last_exec_code_ = -1;
+  int first_restart_count_ = -1;
   std::string last_state_;
   std::string last_health_;
 };

@@ -92,6 +92,8 @@ void record_option(AnvilCommand& command, std::size_t i) {
     command.network_inline = option.inline_value;
   } else if (option.name == "name") {
     command.name = value;
+  } else if (option.name == "network-alias" || option.name == "net-alias") {
+    command.network_aliases.push_back(value);
   }
 }
 
@@ -132,6 +134,10 @@ void append_injected(std::vector<std::string>& out, const Injection& injection,
     out.back().append("=").append(value);
   }
   out.insert(out.end(), injection.extra_options.begin(), injection.extra_options.end());
+  if (injection.name) {
+    out.emplace_back("--name");
+    out.push_back(*injection.name);
+  }
   if (injection.network && insert_network) {
     out.emplace_back("--network");
     out.push_back(*injection.network);
@@ -167,7 +173,7 @@ std::vector<std::string> rewrite_anvil_argv(const AnvilCommand& command,
   }
   const auto& argv = command.argv;
   std::vector<std::string> out;
-  out.reserve(argv.size() + 2 * injection.env.size() + injection.extra_options.size() + 2);
+  out.reserve(argv.size() + 2 * injection.env.size() + injection.extra_options.size() + 4);
   for (std::size_t i = 0; i <= command.run_index; ++i) out.push_back(argv[i]);
   append_injected(out, injection, !command.network_index.has_value());
   for (std::size_t i = command.run_index + 1; i < command.image_index; ++i) {

@@ -40,6 +40,14 @@ std::string session_container_name(std::string_view anvil_name, std::string_view
   return std::string(anvil_name) + "-tong-" + container_token(name);
 }
 
+std::string session_network_name(std::string_view anvil_name) {
+  return "swarmforge-session-" + std::string(anvil_name);
+}
+
+std::string session_volume_name(std::string_view anvil_name, std::string_view volume) {
+  return std::string(anvil_name) + "-tong-" + container_token(volume);
+}
+
 std::string env_token(std::string_view name) {
   std::string out;
   out.reserve(name.size());

@@ -6,6 +6,7 @@
 #include "run_anvil/sidecars/config_hash.h"
 #include "run_anvil/sidecars/naming.h"
 #include "run_anvil/sidecars/validate.h"
+#include "session_plan.h"
 
 namespace run_anvil::sidecars {
 namespace {
@@ -85,6 +86,12 @@ void decide_action(SidecarStep& step, const ObservedState& observed) {
     step.reason = "config changed";
   } else if (!step.image_id.empty() && label_or_empty(c, kLabelImageId) != step.image_id) {
     step.reason = "image rebuilt";
+  } else if (!c.running && c.state == "created") {
+    // Created by a concurrent launcher that has not started it yet (or was interrupted between
+    // create and start). Removing it could destroy a peer's fresh container: create instead,
+    // which conflicts on the name and adopts (starts) this very container.
+    step.action = Action::Create;
+    step.reason = "created, not started yet";
   } else if (!c.running) {
     step.reason = "stopped";
   } else {
@@ -156,7 +163,7 @@ std::map<std::string, std::string> container_labels(const Definition& definition
 }
 
 Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& observed,
-               const AnvilCommand& anvil) {
+               const AnvilCommand& anvil, const PlanOptions& options) {
   if (!anvil.is_run) {
     throw Error("sidecars are declared, so the anvil command must be `docker run`, "
                 "`docker container run` or `podman run` (got `" +
@@ -171,6 +178,16 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     }
     plan.create_network = true;
   }
+  plan.session = detail::plan_session(definitions, anvil, options);
+  const bool shared_network_facing =
+      std::any_of(definitions.begin(), definitions.end(), [](const Definition& d) {
+        return d.lifecycle == Lifecycle::Shared && d.network_facing();
+      });
+  if (plan.session && !plan.session->network.empty() && !shared_network_facing) {
+    // Only session sidecars face the network: they live on the session network alone.
+    plan.network.clear();
+    plan.create_network = false;
+  }
 
   std::map<std::string, const Definition*> by_name;
   for (const auto& d : definitions) by_name[d.name] = &d;
@@ -178,7 +195,9 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     const Definition& d = *by_name.at(name);
     SidecarStep step;
     step.name = d.name;
-    step.container = shared_container_name(d.name);
+    const bool session = d.lifecycle == Lifecycle::Session;
+    step.container = session ? session_container_name(plan.session->anvil_name, d.name)
+                              : shared_container_name(d.name);
     step.config_hash = config_hash(d);
     auto image = observed.image_ids.find(d.image);
     if (image == observed.image_ids.end() || !image->second) {
@@ -188,22 +207,38 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     }
     step.image_id = *image->second;
     if (d.network_facing()) {
-      step.network = plan.network;
+      step.network = session ? plan.session->network : plan.network;
       step.aliases = network_aliases(d);
     }
     step.depends_on = d.depends_on;
     step.probe = make_probe(d);
-    decide_action(step, observed);
+    if (session) {
+      detail::decide_session_step(step, *plan.session, observed);
+    } else {
+      decide_action(step, observed);
+      if (plan.session && d.network_facing()) step.session_network = plan.session->network;
+    }
+    detail::place_mounts(step, d, plan.session, options);
     plan.steps.push_back(std::move(step));
   }
 
   plan.env = injected_env(definitions);
+  plan.env.insert(plan.env.end(), options.anvil_env.begin(), options.anvil_env.end());
+  std::sort(plan.env.begin(), plan.env.end());
   Injection injection;
   injection.env = plan.env;
-  if (!plan.network.empty() && !anvil.network) {
+  injection.extra_options = detail::anvil_volume_options(plan.steps, definitions);
+  injection.extra_options.insert(injection.extra_options.end(), options.anvil_options.begin(),
+                                 options.anvil_options.end());
+  if (plan.session && !plan.session->network.empty()) {
+    // Replaces the anvil's own --network in place (it is connected later), else inserted.
+    injection.network = plan.session->network;
+    plan.network_inserted = !anvil.network;
+  } else if (!plan.network.empty() && !anvil.network) {
     injection.network = plan.network;
     plan.network_inserted = true;
   }
+  if (plan.session && plan.session->name_inserted) injection.name = plan.session->anvil_name;
   plan.anvil_argv = rewrite_anvil_argv(anvil, injection);
   return plan;
 }

@@ -88,6 +88,39 @@ void check_depends_on(const std::vector<Definition>& defs, std::vector<Diagnosti
   }
 }
 
+// A shared sidecar outlives every session and is never on a session's network, so it can neither
+// wait for nor reach a session sidecar.
+void check_session_dependencies(const std::vector<Definition>& defs, std::vector<Diagnostic>& out) {
+  std::set<std::string> session;
+  for (const auto& def : defs) {
+    if (def.lifecycle == Lifecycle::Session) session.insert(def.name);
+  }
+  for (const auto& def : defs) {
+    if (def.lifecycle != Lifecycle::Shared) continue;
+    for (const auto& dep : def.depends_on) {
+      if (session.count(dep) == 0) continue;
+      out.push_back({def.file, def.line_of("depends_on"),
+                     "shared sidecar " + quote(def.name) + " depends on session sidecar " +
+                         quote(dep) + ", which lives only as long as one anvil run; make " +
+                         quote(def.name) + " a session sidecar too, or drop the dependency"});
+    }
+  }
+}
+
+// Two volume sidecars mounting at the same place in the anvil: docker refuses the run.
+void check_mountpoints(const std::vector<Definition>& defs, std::vector<Diagnostic>& out) {
+  std::map<std::string, const Definition*> owners;
+  for (const auto& def : defs) {
+    if (def.interface.kind != InterfaceKind::Volume) continue;
+    auto [it, inserted] = owners.try_emplace(def.interface.mountpoint, &def);
+    if (inserted) continue;
+    out.push_back({def.file, def.line_of("interface.mountpoint"),
+                   "interface.mountpoint " + quote(def.interface.mountpoint) +
+                       " is already the mountpoint of sidecar " + quote(it->second->name) + " (" +
+                       it->second->file + "); both are mounted into the anvil"});
+  }
+}
+
 // The dependency graph over known names: node i depends on edges[i], sorted for determinism.
 struct Graph {
   std::vector<const Definition*> nodes;  // sorted by name
@@ -168,6 +201,8 @@ std::vector<Diagnostic> validate_set(const std::vector<Definition>& definitions)
   check_aliases(definitions, out);
   check_env_tokens(definitions, out);
   check_depends_on(definitions, out);
+  check_session_dependencies(definitions, out);
+  check_mountpoints(definitions, out);
   check_cycles(definitions, out);
   return out;
 }

@@ -39,6 +39,7 @@ label_of() { docker inspect -f "{{index .Config.Labels \"$2\"}}" "$1"; }
 
 fail() {
   echo "    assertion failed: $*" >&2
+  touch "$T/.assertion-failed"
   return 1
 }
 expect_eq() { [ "$1" = "$2" ] || fail "expected [$2] got [$1] ${3:-}"; }
@@ -83,7 +84,12 @@ run_test() {
   e2e_tag
   local start end
   start=$(date +%s.%N)
-  if (set -eo pipefail; "$name") >"$T.log" 2>&1; then
+  # Not inside an `if`: bash ignores `set -e` in a condition's subshell, so a failing command
+  # would not stop the test. Assertions also leave a marker, in case one is used in a condition.
+  (set -eo pipefail; "$name") >"$T.log" 2>&1
+  local rc=$?
+  [ ! -e "$T/.assertion-failed" ] || rc=1
+  if ((rc == 0)); then
     end=$(date +%s.%N)
     E2E_PASSED=$((E2E_PASSED + 1))
     printf 'ok   %-55s %5.1fs\n' "$name" "$(echo "$end - $start" | bc)"

@@ -5,10 +5,13 @@ ARGV_DUMP="$RUN_ANVIL_BUILD/argv_dump"
 
 test_passthrough_is_byte_for_byte_same_pid_no_daemon() {
   local args=("a b" "" $'line1\nline2' $'\xff\xfe not utf8' "--" "-e" "--network" "x")
-  "$ARGV_DUMP" "${args[@]}" >"$T/direct" 2>&1
+  # Both through env(1) and both in the background, so the variables bash itself adjusts (`_`,
+  # SHLVL) are the same for both.
+  env DOCKER_HOST=unix:///nonexistent/docker.sock "$ARGV_DUMP" "${args[@]}" >"$T/direct" 2>&1 &
+  wait $!
   # A bogus DOCKER_HOST proves the daemon is never contacted on this path.
   ra_cmd
-  DOCKER_HOST=unix:///nonexistent/docker.sock "${RA[@]}" -- "$ARGV_DUMP" "${args[@]}" \
+  env DOCKER_HOST=unix:///nonexistent/docker.sock "${RA[@]}" -- "$ARGV_DUMP" "${args[@]}" \
     >"$T/via" 2>"$T/err" &
   local pid=$!
   wait $pid

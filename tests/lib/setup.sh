@@ -27,7 +27,7 @@ need_packages() {
 setup_packages() {
   need_packages build-essential cmake g++ libcli11-dev libtomlplusplus-dev nlohmann-json3-dev \
     libcurl4-openssl-dev googletest libgmock-dev libgtest-dev busybox-static docker.io iproute2 \
-    util-linux procps bc ${RUN_ANVIL_EXTRA_PACKAGES:-}
+    util-linux procps bc jq ${RUN_ANVIL_EXTRA_PACKAGES:-}
 }
 
 setup_build() {

@@ -9,6 +9,9 @@ namespace run_anvil::launcher {
 int command_run(const Options& options);
 int command_plan(const Options& options);
 int command_validate(const Options& options);
+int command_status(const Options& options);
+int command_doctor(const Options& options);
+int command_down(const Options& options);
 
 // Dispatches on options.command.
 int run_command(const Options& options);

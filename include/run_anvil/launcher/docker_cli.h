@@ -48,6 +48,11 @@ struct ContainerInfo {
   std::map<std::string, std::string> labels;
   std::map<std::string, NetworkAttachment> networks;  // by network name
   std::string started_at;      // RFC 3339, "" when never started
+  int exit_code = 0;           // State.ExitCode of the last run (inspect only)
+  int restart_count = 0;       // RestartCount: restarts by the restart policy (inspect only)
+  // Names of Config.Env (inspect only), to tell which sidecars an anvil was given. Values are
+  // never kept: they may be secrets.
+  std::vector<std::string> env_keys;
 };
 
 struct NetworkInfo {
@@ -71,6 +76,18 @@ struct ContainerSpec {
   std::vector<std::string> binds;     // "source:target[:ro]"
   std::string network;                // network to attach at create time ("" = daemon default)
   std::vector<std::string> aliases;   // DNS aliases on `network`
+};
+
+// What an image runs when a container does not say otherwise (the image's Config).
+struct ImageConfig {
+  std::vector<std::string> entrypoint;  // empty when the image has none
+  std::vector<std::string> cmd;         // empty when the image has none
+  std::string user;                     // Config.User: "" (root), "1000", "1000:1000", "app", ...
+};
+
+struct VolumeInfo {
+  std::string name;
+  std::map<std::string, std::string> labels;
 };
 
 struct ExecResult {
@@ -97,6 +114,8 @@ class DockerCLI {
   virtual std::optional<ContainerInfo> inspect_container(const std::string& name_or_id) = 0;
   // The local image's ID ("sha256:...") for a reference; nullopt when not present locally.
   virtual std::optional<std::string> image_id(const std::string& reference) = 0;
+  // The local image's default entrypoint, command and user; nullopt when not present locally.
+  virtual std::optional<ImageConfig> image_config(const std::string& reference) = 0;
 
   // Creates (does not start) a container; returns its id. Throws DockerError with status 409
   // when the name is taken, 404 when the image is not present locally.
@@ -105,9 +124,16 @@ class DockerCLI {
   virtual void start_container(const std::string& id) = 0;
   // Force-removes a container (and its anonymous volumes). An absent container is not an error.
   virtual void remove_container(const std::string& id) = 0;
+  // Stops a container gracefully (SIGTERM, then SIGKILL after `grace`). Stopped or absent is
+  // not an error.
+  virtual void stop_container(const std::string& id, std::chrono::seconds grace) = 0;
 
   // nullopt when no network of that name exists.
   virtual std::optional<NetworkInfo> inspect_network(const std::string& name) = 0;
+  // Networks carrying every label in `labels` (same semantics as list_containers). One daemon
+  // call; container_ids is left empty (the daemon's list does not fill it: inspect for that).
+  virtual std::vector<NetworkInfo> list_networks(
+      const std::map<std::string, std::string>& labels) = 0;
   // Creates a user-defined bridge network with `labels` unless one of that name exists; never
   // creates a duplicate (a concurrent creator winning is not an error). Returns the network.
   virtual NetworkInfo ensure_network(const std::string& name,
@@ -120,6 +146,21 @@ class DockerCLI {
                                const std::vector<std::string>& aliases) = 0;
   // Detaches (force). Not attached / absent is not an error.
   virtual void disconnect_network(const std::string& network, const std::string& container) = 0;
+
+  // Extracts the tar archive `tar` into the container's file system at directory `path` (which
+  // must exist; "/" always does). Works on a created, not yet started container. The archive's
+  // bytes are sent to the daemon only: never logged, never part of an error message.
+  virtual void put_archive(const std::string& container, const std::string& path,
+                           const std::string& tar) = 0;
+
+  // Creates a local named volume with `labels`; one that exists already is left as it is.
+  virtual void create_volume(const std::string& name,
+                             const std::map<std::string, std::string>& labels) = 0;
+  // Removes a volume; absent is not an error. Throws DockerError (409) while a container uses it.
+  virtual void remove_volume(const std::string& name) = 0;
+  // Volumes carrying every label in `labels` (same semantics as list_containers). One call.
+  virtual std::vector<VolumeInfo> list_volumes(
+      const std::map<std::string, std::string>& labels) = 0;
 
   // Runs argv inside a running container, waits at most `timeout`, returns its exit code
   // (-1 when it did not finish in time) and combined output.

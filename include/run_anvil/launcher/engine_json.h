@@ -20,6 +20,11 @@ ContainerInfo container_from_inspect_json(const nlohmann::json& inspect);
 // GET /networks/{id}.
 NetworkInfo network_from_inspect_json(const nlohmann::json& inspect);
 
+// GET /images/{name}/json: the image's Config (Entrypoint, Cmd, User).
+ImageConfig image_config_from_inspect_json(const nlohmann::json& inspect);
+// GET /volumes: {"Volumes": [...]}.
+std::vector<VolumeInfo> volumes_from_list_json(const nlohmann::json& list);
+
 // The body of POST /containers/create.
 nlohmann::json container_create_json(const ContainerSpec& spec);
 // The `filters` query value selecting containers by label: {"label":["k=v","k"]}.

@@ -24,8 +24,9 @@ struct ExecutorDeps {
   int max_parallel = 8;
 };
 
-// Brings every sidecar of `plan` up and ready. On the first failure nothing new starts, running
-// waits are abandoned, and one Error listing every failure is thrown once all workers stopped.
+// Brings every sidecar of `plan` up and ready. On the first failure nothing new starts, work
+// already running finishes, and one Error listing every failure is thrown once all workers
+// stopped.
 // An interruption is rethrown as is. `definitions` must contain every step's name.
 void execute_plan(ExecutorDeps& deps, const sidecars::Plan& plan,
                   const std::vector<sidecars::Definition>& definitions);

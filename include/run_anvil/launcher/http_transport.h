@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,7 +32,11 @@ class HttpTransport {
 // unsupported scheme (e.g. ssh://, npipe://) naming it.
 std::string resolve_docker_endpoint();
 
-// libcurl over a unix socket or plain TCP. One easy handle per thread, reused (keep-alive).
-std::unique_ptr<HttpTransport> make_curl_transport(const std::string& endpoint);
+// libcurl over a unix socket or plain TCP. One handle per concurrent request, reused (keep-alive).
+// `check_cancelled` (optional) is called before each request and every 50 ms while one is in
+// flight; whatever it throws (e.g. Interrupted on a signal) abandons the request and propagates,
+// so a launcher never waits out a slow daemon after Ctrl-C. The abandoned connection is closed.
+std::unique_ptr<HttpTransport> make_curl_transport(const std::string& endpoint,
+                                                   std::function<void()> check_cancelled = {});
 
 }  // namespace run_anvil::launcher

@@ -18,9 +18,12 @@ std::unique_ptr<DockerCLI> connect_docker();
 struct Prepared {
   std::vector<sidecars::Definition> definitions;
   sidecars::Plan plan;
+  // Decisions the user should hear about (a stale sidecar kept because it is in use, ...).
+  std::vector<std::string> warnings;
 };
 
-// Observes the daemon once and plans; applies --recreate. Throws Error when impossible.
+// Observes the daemon once and plans; applies --recreate and safe recreation (a stale sidecar a
+// running anvil uses is kept). Throws Error when impossible.
 Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker);
 
 // Creates the managed default network when the plan needs it.

@@ -15,12 +15,18 @@ class Progress {
   // A sidecar changed state ("creating", "waiting for tcp pg:5432 (3.1s)", "ready in 1.2s").
   // `notable` states are shown at Normal verbosity; the others only with -v.
   virtual void sidecar(const std::string& name, const std::string& state, bool notable) = 0;
+  // The sidecar is now waiting for `what` (e.g. "tcp pg:5432"). The progress display shows the
+  // elapsed time itself until the next sidecar() call for that name.
+  virtual void waiting(const std::string& name, const std::string& what) = 0;
   // A warning, shown unless quiet.
   virtual void warn(const std::string& message) = 0;
   // Stops any in-place redraw and leaves the terminal on a fresh line.
   virtual void finish() = 0;
 };
 
+// On a terminal: one line per sidecar, redrawn in place with elapsed times. Otherwise: one plain
+// line per state change, and a reminder line every few seconds of a long wait.
 std::unique_ptr<Progress> make_stderr_progress(Verbosity verbosity);
+std::unique_ptr<Progress> make_stderr_progress(Verbosity verbosity, bool terminal);
 
 }  // namespace run_anvil::launcher

@@ -20,6 +20,8 @@ struct AnvilCommand {
   std::optional<std::size_t> network_index;  // index of the option token
   bool network_inline = false;               // "--network=x" (one token) vs "--network x"
   std::optional<std::string> name;           // --name value, if any
+  // --network-alias/--net-alias values: they apply to the network the container is created on.
+  std::vector<std::string> network_aliases;
 };
 
 // Parses argv. A non-run command yields is_run=false (not an error: passthrough never parses).
@@ -34,6 +36,8 @@ struct Injection {
   std::optional<std::string> network;
   // Extra run options (e.g. "-v", "vol:/path") inserted after the -e flags, as given.
   std::vector<std::string> extra_options;
+  // When set: `--name <value>` is inserted after the -e flags (the anvil had no --name).
+  std::optional<std::string> name;
 };
 
 // The argv to execute: docker's own options rewritten, everything from the image on untouched.

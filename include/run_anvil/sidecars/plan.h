@@ -19,6 +19,10 @@ struct ObservedContainer {
   std::string id;
   std::string name;
   bool running = false;
+  // Docker's state ("created", "running", "exited", ...). "created" with a matching config is a
+  // container another launcher is about to start (or was stopped before it could): it is started,
+  // never removed, so a peer's fresh container is never destroyed.
+  std::string state;
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> network_ips;  // network name -> IPv4 ("" if none)
 };
@@ -50,6 +54,7 @@ struct SidecarStep {
   std::string container;  // container name
   Action action = Action::Create;
   std::string reason;        // "running, config matches" | "absent" | "stopped" | "config changed" | "image rebuilt"
+                             // | "created, not started yet" (Create that adopts existing_id)
   std::string existing_id;   // Reuse/Recreate: the observed container
   std::string config_hash;
   std::string image_id;      // local image ID to record in the label ("" when unknown)
@@ -59,6 +64,33 @@ struct SidecarStep {
   std::string observed_ip;   // Reuse: IP on `network` when already attached
   std::vector<std::string> depends_on;
   Probe probe;
+  // Session sidecar (SPEC §10): created fresh for this run as <anvil name>-tong-<token>, on the
+  // session network, removed when the run ends; never adopted from or shared with another run.
+  bool session = false;
+  // A shared network-facing sidecar in a run with a session network also joins that network
+  // under `aliases` (and leaves it when the run ends), so the anvil reaches it there.
+  std::string session_network;
+  // Labels added to the container's own (the session's labels, for session sidecars).
+  std::map<std::string, std::string> labels;
+  // volume interface: the Docker volume mounted at interface.mountpoint ("" otherwise).
+  std::string volume;
+  // Source of a `workspace` mount (the --workspace path); "" when the sidecar mounts none.
+  std::string workspace;
+};
+
+// A run with session sidecars (SPEC §10). Everything here lives exactly as long as the run.
+struct SessionPlan {
+  std::string anvil_name;       // the anvil's --name, given or generated
+  bool name_inserted = false;   // --name was added to the anvil argv
+  // "swarmforge-session-<anvil name>": the anvil's create-time network. "" when no session
+  // sidecar is network-facing.
+  std::string network;
+  // The anvil's own --network, replaced by `network` in its argv; the launcher connects the
+  // anvil container to it (under these aliases) as soon as the container exists.
+  std::string anvil_network;
+  std::vector<std::string> anvil_network_aliases;
+  std::vector<std::string> volumes;           // session volumes to create, then remove
+  std::map<std::string, std::string> labels;  // on every session container, network, volume
 };
 
 struct Plan {
@@ -68,14 +100,30 @@ struct Plan {
   std::vector<SidecarStep> steps;  // dependency order
   std::vector<std::pair<std::string, std::string>> env;  // injected, sorted by key
   std::vector<std::string> anvil_argv;                    // what will be executed
+  std::optional<SessionPlan> session;  // set when a session sidecar is declared
+};
+
+// What the launcher decides outside the pure plan and hands in.
+struct PlanOptions {
+  // The anvil name when a session needs one and the argv has no --name (e.g. "anvil-1f2e...").
+  std::string generated_anvil_name;
+  // Source of `workspace` mounts: the absolute --workspace path.
+  std::string workspace;
+  // Labels of this session beyond managed-by and swarmforge.session (id, launcher).
+  std::map<std::string, std::string> session_labels;
+  // More for the anvil (e.g. the harness's MCP config mount): env and run options.
+  std::vector<std::pair<std::string, std::string>> anvil_env;
+  std::vector<std::string> anvil_options;
 };
 
 // Throws run_anvil::Error when the plan is impossible: the anvil command is not a run command,
 // its network cannot carry sidecars (host, none, container:, default bridge) or does not exist,
-// a container of a sidecar's name is not managed by run-anvil, or an image is not present.
+// a container of a sidecar's name is not managed by run-anvil, or an image is not present; with
+// session sidecars also when the anvil name is not a valid container name, no name is available,
+// or a session container of that name already exists (another run of the same anvil name).
 // Precondition: `definitions` passed validate_set.
 Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& observed,
-               const AnvilCommand& anvil);
+               const AnvilCommand& anvil, const PlanOptions& options = {});
 
 // The network the sidecars join: "" when none is network-facing, the anvil's --network, else the
 // managed default. Throws run_anvil::Error for networks that cannot carry sidecars.

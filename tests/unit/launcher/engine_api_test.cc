@@ -78,10 +78,24 @@ TEST_F(EngineApiTest, RetriesNegotiationAfterDaemonWasUnavailable) {
   EXPECT_NO_THROW(engine->list_containers({}));
 }
 
-TEST_F(EngineApiTest, OrdinaryCallsCarryABoundedTimeout) {
+TEST_F(EngineApiTest, ReadsCarryAFifteenSecondTimeout) {
   fake->on("GET /v1.41/containers/json?all=1", 200, "[]");
   api->list_containers({});
-  EXPECT_EQ(last().timeout, milliseconds(30000));
+  EXPECT_EQ(last().timeout, milliseconds(15000));
+}
+
+TEST_F(EngineApiTest, ChangesCarryASixtySecondTimeout) {
+  fake->on("POST /v1.41/containers/abc/start", 204, "");
+  api->start_container("abc");
+  EXPECT_EQ(last().timeout, milliseconds(60000));
+}
+
+TEST_F(EngineApiTest, FirstContactCarriesAFiveSecondTimeout) {
+  fake->on("GET /v1.41/containers/abc/json", 404, R"({"message":"No such container: abc"})");
+  api->inspect_container("abc");
+  ASSERT_FALSE(fake->requests.empty());
+  EXPECT_EQ(fake->requests.front().path, "/version");
+  EXPECT_EQ(fake->requests.front().timeout, milliseconds(5000));
 }
 
 TEST_F(EngineApiTest, EndpointAndLocalityComeFromTheTransport) {

@@ -1,0 +1,105 @@
+#include <iostream>
+#include <set>
+
+#include "run_anvil/launcher/commands.h"
+#include "run_anvil/launcher/definitions.h"
+#include "run_anvil/launcher/doctor_findings.h"
+#include "run_anvil/launcher/inventory.h"
+#include "run_anvil/launcher/operate.h"
+#include "run_anvil/launcher/prepare.h"
+#include "run_anvil/launcher/sidecar_removal.h"
+#include "run_anvil/sidecars/naming.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
+  int n = 0;
+  for (const auto& f : findings) {
+    out << ++n << ". [" << f.kind << "] " << f.subject << "\n"
+        << "   " << f.what << "\n"
+        << "   fix: " << f.how << "\n";
+  }
+}
+
+class Fixer {
+ public:
+  explicit Fixer(OperateDeps& deps) : deps_(deps) {}
+
+  // True when the finding is resolved; says what was done either way.
+  bool fix(const Finding& f) {
+    if (f.fix == FixAction::None) {
+      deps_.out << "  not fixed: [" << f.kind << "] " << f.subject << " (needs you: see above)\n";
+      return false;
+    }
+    try {
+      if (f.fix == FixAction::CreateDefaultNetwork) {
+        deps_.docker.ensure_network(sidecars::kDefaultNetwork,
+                                    {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}});
+        deps_.out << "  created network " << sidecars::kDefaultNetwork << "\n";
+        return true;
+      }
+      for (const auto& c : f.containers) remove(c, f.kind);
+      for (const auto& n : f.networks) {
+        deps_.docker.remove_network(n);
+        deps_.out << "  removed network " << n << " (" << f.kind << ")\n";
+      }
+      return true;
+    } catch (const Error& e) {
+      deps_.out << "  failed: [" << f.kind << "] " << f.subject << ": " << e.what() << "\n";
+      return false;
+    }
+  }
+
+ private:
+  void remove(const ContainerInfo& c, const std::string& kind) {
+    // One container can be behind two findings (stale and on a vanished network).
+    if (!removed_.insert(c.id).second) return;
+    remove_sidecar(deps_.docker, c);
+    deps_.out << "  removed " << c.name << " (" << kind << ")\n";
+  }
+
+  OperateDeps& deps_;
+  std::set<std::string> removed_;
+};
+
+}  // namespace
+
+int run_doctor(OperateDeps& deps, const sidecars::Discovery& discovery, bool fix) {
+  Inventory inventory = take_inventory(deps.docker, discovery.definitions);
+  std::vector<Finding> findings = diagnose(discovery, inventory, deps.now);
+  if (findings.empty()) {
+    deps.out << "run-anvil doctor: no problems found (" << discovery.definitions.size()
+             << " definitions, " << inventory.managed.size() << " managed containers checked)\n";
+    return exit_codes::kSuccess;
+  }
+  print_findings(deps.out, findings);
+  std::size_t fixable = 0;
+  for (const auto& f : findings) fixable += f.fix != FixAction::None;
+  if (!fix) {
+    deps.out << "run-anvil doctor: " << findings.size() << " problem"
+             << (findings.size() == 1 ? "" : "s") << "; `run-anvil doctor --fix` fixes "
+             << fixable << " of them safely\n";
+    return exit_codes::kLauncherFailure;
+  }
+  deps.out << "fixing:\n";
+  Fixer fixer(deps);
+  std::size_t remaining = 0;
+  for (const auto& f : findings) remaining += fixer.fix(f) ? 0 : 1;
+  deps.out << "run-anvil doctor: fixed " << findings.size() - remaining << " of "
+           << findings.size() << " problem" << (findings.size() == 1 ? "" : "s");
+  if (remaining > 0) deps.out << "; " << remaining << " remain" << (remaining == 1 ? "s" : "");
+  deps.out << "\n";
+  return remaining > 0 ? exit_codes::kLauncherFailure : exit_codes::kSuccess;
+}
+
+int command_doctor(const Options& options) {
+  auto discovery = discover_definitions(options);
+  auto docker = connect_docker();
+  auto clock = make_system_clock();
+  auto dialer = make_tcp_dialer();
+  OperateDeps deps{*docker, *clock, *dialer, std::cout, std::cerr, options.verbosity};
+  return run_doctor(deps, discovery, options.fix);
+}
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,200 @@
+#include "run_anvil/launcher/doctor_findings.h"
+
+#include <algorithm>
+#include <map>
+
+#include "run_anvil/launcher/definition_origin.h"
+#include "run_anvil/launcher/status_model.h"
+#include "run_anvil/sidecars/config_hash.h"
+#include "run_anvil/sidecars/naming.h"
+#include "run_anvil/sidecars/recreation_policy.h"
+#include "run_anvil/sidecars/staleness.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+using sidecars::Definition;
+using Clock = std::chrono::system_clock;
+
+const Definition* shared_definition(const std::vector<Definition>& defs, const std::string& name) {
+  for (const auto& d : defs) {
+    if (d.name == name && d.lifecycle == sidecars::Lifecycle::Shared) return &d;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> users_of(const Inventory& inv, const ContainerInfo& c) {
+  auto it = inv.users.find(c.name);
+  return it == inv.users.end() ? std::vector<std::string>{} : it->second;
+}
+
+bool is_session(const ContainerInfo& c) {
+  return label_of(c, sidecars::kLabelLifecycle) == "session" ||
+         c.labels.count(sidecars::kLabelSession) > 0;
+}
+
+std::string in_use_text(const std::vector<std::string>& users) {
+  return users.empty() ? "" : "; it is in use by " + sidecars::join_names(users);
+}
+
+Finding removal(std::string kind, const ContainerInfo& c, std::string what, std::string how,
+                bool safe) {
+  Finding f{std::move(kind), c.name, std::move(what), std::move(how), FixAction::None, {}, {}};
+  if (safe) {
+    f.fix = FixAction::RemoveContainers;
+    f.containers = {c};
+  }
+  return f;
+}
+
+std::string down_hint(const std::string& name, const std::vector<std::string>& users) {
+  std::string cmd = "`run-anvil down " + name + "`";
+  return users.empty() ? "remove it with " + cmd + " (doctor --fix does this)"
+                       : "remove it with " + cmd + " once " + sidecars::join_names(users) +
+                             (users.size() == 1 ? " is" : " are") + " done";
+}
+
+void check_stale(const Definition& d, const ContainerInfo& c, const Inventory& inv,
+                 std::vector<Finding>& out) {
+  auto image = inv.image_ids.find(d.image);
+  std::string image_id = image != inv.image_ids.end() && image->second ? *image->second : "";
+  auto reason = sidecars::stale_reason(c.labels, sidecars::config_hash(d), image_id);
+  if (!reason) return;
+  auto users = users_of(inv, c);
+  std::string theirs = label_of(c, sidecars::kLabelDefinition);
+  std::string mine = definition_origin(d);
+  if (*reason == "config changed" && !theirs.empty() && theirs != mine &&
+      inv.existing_origins.count(theirs)) {
+    out.push_back({"name-conflict", c.name,
+                   "two definitions of shared sidecar \"" + d.name + "\" differ: " + c.name +
+                       " was created from " + theirs + ", this project's is " + mine +
+                       in_use_text(users) + ". Each launch from one project replaces the " +
+                       "other's container",
+                   "rename the sidecar in one of the projects (e.g. " + d.name +
+                       "-<project>.toml) so each gets its own container",
+                   FixAction::None, {}, {}});
+    return;
+  }
+  std::string what = "sidecar \"" + d.name + "\" is stale (" + *reason + ")" + in_use_text(users);
+  std::string how = users.empty()
+                        ? "the next launch recreates it; to drop it now, " + down_hint(d.name, users)
+                        : "launches keep the running one while it is in use; recreate it with "
+                          "`run-anvil --recreate " + d.name + " -- <your harness>` or " +
+                              down_hint(d.name, users);
+  out.push_back(removal("stale", c, what, how, users.empty()));
+}
+
+void check_orphan(const ContainerInfo& c, const std::string& name, const Inventory& inv,
+                  std::vector<Finding>& out) {
+  std::string origin = label_of(c, sidecars::kLabelDefinition);
+  // Defined elsewhere (another project, or a layer this doctor was not pointed at): not ours to
+  // judge.
+  if (inv.existing_origins.count(origin)) return;
+  auto users = users_of(inv, c);
+  std::string what = c.name + " holds shared sidecar \"" + name + "\", which has no definition";
+  what += origin.empty() ? " here (it carries no " + std::string(sidecars::kLabelDefinition) +
+                               " label, so where it came from is unknown)"
+                         : " any more (" + origin + " is gone)";
+  what += in_use_text(users);
+  std::string how = origin.empty() ? "if no project of yours defines \"" + name +
+                                         "\", remove it with `run-anvil down " + name + "`"
+                                   : down_hint(name, users);
+  out.push_back(removal("orphan", c, what, how, users.empty() && !origin.empty()));
+}
+
+void check_networks(const ContainerInfo& c, const std::string& name, const Inventory& inv,
+                    std::vector<Finding>& out) {
+  for (const auto& [net, attachment] : c.networks) {
+    auto known = inv.networks.find(net);
+    if (known == inv.networks.end()) continue;
+    bool gone = !known->second;
+    bool replaced = known->second && !attachment.network_id.empty() &&
+                    known->second->id != attachment.network_id;
+    if (!gone && !replaced) continue;
+    auto users = users_of(inv, c);
+    std::string what = c.name + " is attached to network " + net + ", which no longer exists" +
+                       (replaced ? " (a new network of that name was created since)" : "") +
+                       "; it cannot start again as it is" + in_use_text(users);
+    out.push_back(removal("missing-network", c, what,
+                          "remove it so the next launch recreates it: " + down_hint(name, users),
+                          users.empty()));
+    return;
+  }
+}
+
+void check_shared(const sidecars::Discovery& discovery, const Inventory& inv,
+                  std::vector<Finding>& out) {
+  for (const auto& c : inv.managed) {
+    if (is_session(c)) continue;
+    std::string name = label_of(c, sidecars::kLabelName);
+    const Definition* d = shared_definition(discovery.definitions, name);
+    if (d && c.name == sidecars::shared_container_name(d->name)) {
+      check_stale(*d, c, inv, out);
+    } else if (!d) {
+      check_orphan(c, name, inv, out);
+    }
+    check_networks(c, name, inv, out);
+  }
+}
+
+void check_squatters(const std::vector<Definition>& defs, const Inventory& inv,
+                     std::vector<Finding>& out) {
+  for (const auto& c : inv.squatters) {
+    std::string blocked;
+    for (const auto& d : defs) {
+      if (sidecars::shared_container_name(d.name) == c.name) {
+        blocked = ", so sidecar \"" + d.name + "\" cannot start";
+      }
+    }
+    out.push_back({"squatter", c.name,
+                   "container " + c.name + " is named like a run-anvil shared sidecar but is not "
+                   "managed by run-anvil (no label " + std::string(sidecars::kLabelManagedBy) +
+                   "=" + sidecars::kManagedByValue + ")" + blocked,
+                   "if it is yours, rename it (`docker rename " + c.name + " " + c.name +
+                       "-mine`) or remove it (`docker rm -f " + c.name +
+                       "`); run-anvil never touches it, not even with --fix",
+                   FixAction::None, {}, {}});
+  }
+}
+
+void check_default_network(const std::vector<Definition>& defs, const Inventory& inv,
+                           std::vector<Finding>& out) {
+  std::vector<std::string> facing;
+  for (const auto& d : defs) {
+    if (d.network_facing()) facing.push_back(d.name);
+  }
+  auto net = inv.networks.find(sidecars::kDefaultNetwork);
+  if (facing.empty() || (net != inv.networks.end() && net->second)) return;
+  out.push_back({"missing-default-network", sidecars::kDefaultNetwork,
+                 std::string("network ") + sidecars::kDefaultNetwork + " does not exist, and " +
+                     sidecars::join_names(facing) + (facing.size() == 1 ? " is" : " are") +
+                     " network-facing: a harness launched without --network joins it",
+                 "the next launch creates it; `docker network create --label " +
+                     std::string(sidecars::kLabelManagedBy) + "=" + sidecars::kManagedByValue +
+                     " " + sidecars::kDefaultNetwork + "` creates it now (doctor --fix does this)",
+                 FixAction::CreateDefaultNetwork, {}, {}});
+}
+
+void check_definitions(const sidecars::Discovery& discovery, std::vector<Finding>& out) {
+  if (discovery.diagnostics.empty()) return;
+  std::size_t n = discovery.diagnostics.size();
+  out.push_back({"definitions", "definitions",
+                 std::to_string(n) + " problem" + (n == 1 ? "" : "s") +
+                     " in sidecar definitions, the first: " + discovery.diagnostics.front().str(),
+                 "run `run-anvil validate` and fix them", FixAction::None, {}, {}});
+}
+
+}  // namespace
+
+std::vector<Finding> diagnose(const sidecars::Discovery& discovery, const Inventory& inventory,
+                              Clock::time_point now) {
+  std::vector<Finding> out;
+  check_definitions(discovery, out);
+  check_shared(discovery, inventory, out);
+  diagnose_sessions(inventory, now, out);
+  check_squatters(discovery.definitions, inventory, out);
+  check_default_network(discovery.definitions, inventory, out);
+  return out;
+}
+
+}  // namespace run_anvil::launcher

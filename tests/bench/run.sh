@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# Benchmarks: run-anvil against its baselines on the real engine. Every figure is a median over
+# repeated runs, and every pair is measured in the same run, interleaved rep by rep (the order
+# alternates), so a busy machine slows both sides alike. Prints markdown tables on stdout; the
+# README's Performance section is a paste of them. Figures only: nothing here passes or fails.
+#   bash tests/bench/run.sh                       # about 5-8 minutes on 2 cores
+#   BENCH_REPS=30 BENCH_COLD_REPS=12 bash tests/bench/run.sh
+# Everything it creates is named bench-* (containers swarmforge-shared-bench-*, compose project
+# bench-compose) and removed at exit; it never prunes. The managed network swarmforge-net is left
+# in place, as run-anvil itself leaves it.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RUN_ANVIL_EXTRA_PACKAGES="${RUN_ANVIL_EXTRA_PACKAGES:-} hyperfine libbenchmark-dev"
+RUN_ANVIL_CMAKE_ARGS="${RUN_ANVIL_CMAKE_ARGS:-} -DRUN_ANVIL_BENCH=ON"
+source "$HERE/../lib/setup.sh"
+setup_all
+# Debian 12 ships docker-compose 1.29 (the Python v1). Without it the compose rows say so.
+command -v docker-compose >/dev/null || (need_packages docker-compose) ||
+  say "docker-compose could not be installed; its rows are skipped"
+COMPOSE="$(command -v docker-compose || true)"
+
+REPS="${BENCH_REPS:-20}"                 # warm launches
+COLD_REPS="${BENCH_COLD_REPS:-8}"        # cold launches (each waits ~1 s for its sidecars)
+READY_REPS="${BENCH_READY_REPS:-12}"     # readiness-latency samples
+FAST_RUNS="${BENCH_FAST_RUNS:-300}"      # hyperfine runs of the millisecond cases
+NET=swarmforge-net
+HARNESS=(docker run --rm --network "$NET" "$TEST_IMAGE" true)
+B="$(mktemp -d /tmp/run-anvil-bench.XXXXXX)"
+LOG="$B/log"
+export SWARMFORGE_USER_ASSETS_DIR="$B/assets"  # no user layer, no approvals from $HOME
+
+# ---------------------------------------------------------------------------------------------
+# Containers and cleanup
+
+# Removes the managed containers whose name contains $1 (always a swarmforge-shared-bench-*).
+remove_managed() {
+  docker ps -aq --filter label=swarmforge.managed-by=run-anvil --filter "name=$1" |
+    xargs -r docker rm -f >/dev/null
+}
+
+compose() { "$COMPOSE" -p bench-compose -f "$B/compose/docker-compose.yml" "$@"; }
+
+cleanup() {
+  remove_managed swarmforge-shared-bench- || true
+  if [ -n "$COMPOSE" ] && [ -f "$B/compose/docker-compose.yml" ]; then
+    compose down -t 1 >/dev/null 2>&1 || true
+  fi
+  rm -rf "$B"
+}
+trap cleanup EXIT
+
+die() {
+  echo "bench: $*" >&2
+  tail -30 "$LOG" >&2 || true
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Stacks: one repo-layer directory per stack, all sidecars serving busybox httpd on 8080.
+
+HTTPD='"httpd", "-f", "-p", "8080", "-h", "/www"'
+SLOW='"sh", "-c", "sleep 1; exec httpd -f -p 8080 -h /www"'
+# Prints the wall clock (adjtimex: microseconds; busybox date has no %N) just before listening.
+STAMPED='"sh", "-c", "sleep 1; adjtimex; exec httpd -f -p 8080 -h /www"'
+
+sidecar() {  # sidecar STACK NAME COMMAND
+  mkdir -p "$B/stacks/$1"
+  cat >"$B/stacks/$1/$2.toml" <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = [$3]
+[interface]
+kind = "port"
+port = 8080
+TOML
+}
+
+make_stacks() {
+  mkdir -p "$B/none" "$B/ws" "$B/assets"
+  sidecar warm1 bench-warm-1 "$HTTPD"
+  for i in 1 2 3 4 5; do sidecar warm5 "bench-warm-$i" "$HTTPD"; done
+  sidecar cold1 bench-cold-1 "$SLOW"
+  for i in 1 2 3 4; do sidecar cold4 "bench-cold-$i" "$SLOW"; done
+  sidecar ready bench-ready "$STAMPED"
+  # A harness stand-in that does nothing: its name makes it a `docker run` to the launcher.
+  mkdir -p "$B/noop" "$B/stamp"
+  ln -s "$(command -v true)" "$B/noop/docker"
+  # A harness wrapper that notes when the launcher executes it, then runs the real docker.
+  cat >"$B/stamp/docker" <<SH
+#!/bin/bash
+printf '%s\n' "\$EPOCHREALTIME" >"$B/exec_at"
+exec $(command -v docker) "\$@"
+SH
+  chmod +x "$B/stamp/docker"
+}
+
+ra() {  # ra STACK ARGS... — run-anvil with only that stack declared
+  local stack="$1"
+  shift
+  "$RUN_ANVIL_BIN" --user-sidecars "$B/none" --repo-sidecars "$B/stacks/$stack" \
+    --workspace "$B/ws" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+# measure REPS VARIANT... — runs run_<variant> REPS times each, interleaved, rotating the order
+# every rep; prep_<variant> (if defined) runs untimed before each. Microseconds go to $B/t.<variant>.
+measure() {
+  local reps="$1" r i v t0 t1
+  shift
+  local variants=("$@") n=$#
+  for ((r = 0; r < reps; r++)); do
+    for ((i = 0; i < n; i++)); do
+      v="${variants[$(((r + i) % n))]}"
+      if declare -F "prep_$v" >/dev/null; then "prep_$v" >>"$LOG" 2>&1 || die "prep_$v failed"; fi
+      t0=$EPOCHREALTIME
+      "run_$v" >>"$LOG" 2>&1 || die "run_$v failed"
+      t1=$EPOCHREALTIME
+      echo $((${t1/./} - ${t0/./})) >>"$B/t.$v"
+    done
+  done
+}
+
+# Median of $B/t.<variant> in milliseconds.
+median_ms() {
+  sort -n "$B/t.$1" | awk '{a[NR] = $1} END {
+    m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1000 }'
+}
+count() { wc -l <"$B/t.$1" | tr -d ' '; }
+
+# hyperfine_pair NAME CMD NAME CMD — millisecond cases, exec'd without a shell; medians into t.*
+hyperfine_pair() {
+  hyperfine -N --warmup 20 --runs "$FAST_RUNS" --export-csv "$B/hf.csv" \
+    -n "$1" "$2" -n "$3" "$4" >>"$LOG" 2>&1 || die "hyperfine failed"
+  awk -F, -v runs="$FAST_RUNS" -v dir="$B" 'NR > 1 {
+      printf "%d\n", $4 * 1e6 > (dir "/t." $1); print runs > (dir "/n." $1) }' "$B/hf.csv"
+}
+runs_of() { if [ -f "$B/n.$1" ]; then cat "$B/n.$1"; else count "$1"; fi; }
+
+ms() { awk -v x="$1" 'BEGIN { if (x < 10) printf "%.2f", x; else if (x < 100) printf "%.1f", x;
+                               else printf "%.0f", x }'; }
+
+# row WHAT BASELINE_LABEL BASE_VARIANT LABEL VARIANT — one line of the main table.
+row() {
+  local b m
+  b="$(median_ms "$3")"
+  m="$(median_ms "$5")"
+  printf '| %s | %s | %s ms | %s | %s ms | %+.1f ms | %.2fx | %s |\n' "$1" "$2" "$(ms "$b")" "$4" \
+    "$(ms "$m")" "$(awk -v a="$m" -v c="$b" 'BEGIN { print a - c }')" \
+    "$(awk -v a="$m" -v c="$b" 'BEGIN { print a / c }')" "$(runs_of "$5")"
+}
+
+# adjtimex output (on stdin) -> microseconds since the epoch.
+adj_usec() { awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d%06d\n", s, u }'; }
+
+# ---------------------------------------------------------------------------------------------
+# The cases
+
+bench_passthrough() {
+  say "1/6 passthrough"
+  (cd "$B/ws" && hyperfine_pair plain "$(command -v true)" \
+    run-anvil "$RUN_ANVIL_BIN -- $(command -v true)")
+}
+
+run_docker() { "${HARNESS[@]}"; }
+run_warm1() { ra warm1 -- "${HARNESS[@]}"; }
+run_warm5() { ra warm5 -- "${HARNESS[@]}"; }
+
+bench_warm() {
+  say "2/6 warm launches ($REPS reps)"
+  ra warm5 -- "${HARNESS[@]}" >>"$LOG" 2>&1 || die "could not bring up the warm stack"
+  measure 2 docker warm1 warm5 && rm -f "$B"/t.*warm* "$B/t.docker"  # warm-up, discarded
+  measure "$REPS" docker warm1 warm5
+  # The launcher alone: the harness is a no-op named docker, so nothing but run-anvil is timed.
+  local noop=("$B/noop/docker" run --rm --network "$NET" "$TEST_IMAGE" true)
+  hyperfine_pair noop "${noop[*]}" ra-noop-1 \
+    "$RUN_ANVIL_BIN --user-sidecars $B/none --repo-sidecars $B/stacks/warm1 --workspace $B/ws -- ${noop[*]}"
+  mv "$B/hf.csv" "$B/hf1.csv"
+  hyperfine_pair noop5 "${noop[*]}" ra-noop-5 \
+    "$RUN_ANVIL_BIN --user-sidecars $B/none --repo-sidecars $B/stacks/warm5 --workspace $B/ws -- ${noop[*]}"
+}
+
+prep_cold1() { remove_managed swarmforge-shared-bench-cold-; }
+prep_cold4() { remove_managed swarmforge-shared-bench-cold-; }
+run_cold1() { ra cold1 -- "${HARNESS[@]}"; }
+run_cold4() { ra cold4 -- "${HARNESS[@]}"; }
+run_colddocker() { "${HARNESS[@]}"; }
+
+bench_cold() {
+  say "3/6 cold launches ($COLD_REPS reps)"
+  measure "$COLD_REPS" colddocker cold1 cold4
+}
+
+# Clocks: the sidecar's and the harness's stamps come from adjtimex inside containers, the
+# launcher's from bash on the host; all read the one kernel's CLOCK_REALTIME.
+bench_readiness() {
+  say "4/6 readiness latency ($READY_REPS reps)"
+  local r listen exec_at inside t0
+  for ((r = 0; r < READY_REPS; r++)); do
+    remove_managed swarmforge-shared-bench-ready
+    ra ready -- "$B/stamp/docker" run --rm --network "$NET" "$TEST_IMAGE" adjtimex \
+      >"$B/harness.out" 2>>"$LOG" || die "readiness run failed"
+    listen="$(docker logs swarmforge-shared-bench-ready 2>&1 | adj_usec)"
+    exec_at="$(<"$B/exec_at")"
+    inside="$(adj_usec <"$B/harness.out")"
+    echo $((${exec_at/./} - listen)) >>"$B/t.detect"
+    echo $((inside - listen)) >>"$B/t.to_harness"
+    t0=$EPOCHREALTIME
+    docker run --rm --network "$NET" "$TEST_IMAGE" adjtimex >"$B/plain.out"
+    echo $(($(adj_usec <"$B/plain.out") - ${t0/./})) >>"$B/t.docker_start"
+  done
+}
+
+write_compose_file() {
+  mkdir -p "$B/compose"
+  {
+    echo 'version: "2.4"'
+    echo 'services:'
+    for i in 1 2 3 4 5; do
+      cat <<YAML
+  s$i:
+    image: $TEST_IMAGE
+    command: [$HTTPD]
+    restart: unless-stopped
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:8080/"]
+      interval: 250ms
+      timeout: 2s
+      retries: 120
+YAML
+    done
+  } >"$B/compose/docker-compose.yml"
+}
+
+# Polls until all five report healthy (bounded: 60 s).
+wait_healthy() {
+  local names=() i s
+  for i in 1 2 3 4 5; do names+=("bench-compose_s${i}_1"); done
+  for ((i = 0; i < 1200; i++)); do
+    s="$(docker inspect -f '{{.State.Health.Status}}' "${names[@]}" 2>/dev/null || true)"
+    if [ "$(grep -c '^healthy$' <<<"$s")" = 5 ]; then return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+
+run_compose() {
+  compose up -d --no-recreate && wait_healthy &&
+    docker run --rm --network bench-compose_default "$TEST_IMAGE" true
+}
+run_composewarm() { run_compose; }
+run_composecold() { run_compose; }
+prep_composecold() { compose rm -s -f; }
+run_rawarm5() { ra warm5 -- "${HARNESS[@]}"; }
+run_racold5() { ra warm5 -- "${HARNESS[@]}"; }
+prep_racold5() { remove_managed swarmforge-shared-bench-warm-; }
+
+bench_compose() {
+  if [ -z "$COMPOSE" ]; then
+    say "5/6 docker-compose: not available, skipped"
+    return
+  fi
+  write_compose_file
+  say "5/6 docker-compose vs run-anvil, warm ($REPS reps) and cold ($COLD_REPS reps)"
+  run_compose >>"$LOG" 2>&1 || die "the compose stack did not come up healthy"
+  ra warm5 -- "${HARNESS[@]}" >>"$LOG" 2>&1 || die "could not bring up the warm stack"
+  measure "$REPS" composewarm rawarm5
+  measure "$COLD_REPS" composecold racold5
+  compose down -t 1 >>"$LOG" 2>&1 || true
+}
+
+bench_micro() {
+  say "6/6 micro-benchmarks"
+  "$RUN_ANVIL_BUILD/micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_format=csv 2>>"$LOG" >"$B/micro.csv" || die "micro_bench failed"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+machine() {
+  local cpu mem
+  cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  mem="$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "Machine: $(nproc) CPUs ($cpu), $mem, Linux $(uname -r);" \
+    "dockerd $(docker version -f '{{.Server.Version}}') (API $(docker version -f '{{.Server.APIVersion}}'))," \
+    "docker CLI $(docker version -f '{{.Client.Version}}')," \
+    "$( [ -n "$COMPOSE" ] && "$COMPOSE" version --short 2>/dev/null | sed 's/^/docker-compose /' || echo 'no docker-compose')," \
+    "$(hyperfine --version); run-anvil $(git -C "$RUN_ANVIL_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$RUN_ANVIL_BUILD/CMakeCache.txt"))."
+}
+
+report() {
+  echo
+  machine
+  echo "Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  echo '| case | baseline | median | run-anvil | median | added | ratio | reps |'
+  echo '|---|---|---|---|---|---|---|---|'
+  row "1 passthrough, nothing declared" '`true`' plain '`run-anvil -- true`' run-anvil
+  row "2 warm, 1 running shared sidecar" '`docker run --rm IMG true`' docker 'run-anvil -- same' warm1
+  row "2 warm, 5 running shared sidecars" '`docker run --rm IMG true`' docker 'run-anvil -- same' warm5
+  row "2 warm, launcher alone, 1 sidecar" 'no-op harness' noop 'run-anvil -- no-op' ra-noop-1
+  row "2 warm, launcher alone, 5 sidecars" 'no-op harness' noop5 'run-anvil -- no-op' ra-noop-5
+  row "3 cold, 1 sidecar taking 1 s to listen" '`docker run --rm IMG true`' colddocker \
+    'run-anvil -- same' cold1
+  row "3 cold, 4 such sidecars vs 1" '1 sidecar' cold1 '4 sidecars' cold4
+  if [ -f "$B/t.composewarm" ]; then
+    row "5 warm, 5 sidecars + harness" 'docker-compose' composewarm 'run-anvil' rawarm5
+    row "5 cold, 5 sidecars + harness" 'docker-compose' composecold 'run-anvil' racold5
+  else
+    echo '| 5 docker-compose | not installed: not measured | | | | | | |'
+  fi
+  echo
+  echo '| 4 readiness (sidecar listening at t=0) | median | reps |'
+  echo '|---|---|---|'
+  printf '| run-anvil executes the harness (detection latency) | %s ms | %s |\n' \
+    "$(ms "$(median_ms detect)")" "$(count detect)"
+  printf '| harness container runs its first command | %s ms | %s |\n' \
+    "$(ms "$(median_ms to_harness)")" "$(count to_harness)"
+  printf '| for comparison: plain `docker run` invoked -> first command | %s ms | %s |\n' \
+    "$(ms "$(median_ms docker_start)")" "$(count docker_start)"
+  echo
+  echo '| micro-benchmark, 100 definitions (median of 5) | CPU time | wall time |'
+  echo '|---|---|---|'
+  awk -F, '$1 ~ /_median"$/ { gsub(/"/, "", $1); sub(/_median$/, "", $1);
+      printf "| %s | %.0f %s | %.0f %s |\n", $1, $4, $5, $3, $5 }' "$B/micro.csv"
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+remove_managed swarmforge-shared-bench- || true
+make_stacks
+bench_passthrough
+bench_warm
+bench_cold
+bench_readiness
+bench_compose
+bench_micro
+report
