@@ -6,7 +6,7 @@
 namespace run_anvil::launcher {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 

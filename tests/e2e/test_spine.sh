@@ -275,3 +275,26 @@ TOML
   expect_eq "$rc" 1
   expect_contains "$(cat "$T/err")" "defines no HEALTHCHECK"
 }
+
+test_ctrl_c_typed_on_a_real_terminal_stops_the_harness() {
+  web_sidecar e2e-web
+  ra_cmd
+  local cmd
+  printf -v cmd '%q ' "${RA[@]}" -- docker run --rm -it --label "run-anvil-e2e=$E2E_TAG" \
+    "$TEST_IMAGE" sh -c 'trap "echo got-int; exit 130" INT; echo started; sleep 60 & wait'
+  mkfifo "$T/tty-in"
+  # script(1) gives the launcher a real pseudo-terminal; ^C typed into it is turned into SIGINT
+  # by the terminal, exactly as when a person presses Ctrl-C.
+  script -qfec "$cmd" /dev/null <"$T/tty-in" >"$T/out" 2>&1 &
+  local spid=$!
+  exec 3>"$T/tty-in"
+  for _ in $(seq 1 100); do grep -q started "$T/out" 2>/dev/null && break; sleep 0.1; done
+  expect_contains "$(cat "$T/out")" "started"
+  printf '\003' >&3
+  local rc=0
+  wait $spid || rc=$?
+  exec 3>&-
+  expect_eq "$rc" 130
+  expect_contains "$(cat "$T/out")" "got-int"
+  container_running swarmforge-shared-e2e-web || fail "shared sidecar stopped"
+}
