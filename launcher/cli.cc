@@ -93,6 +93,11 @@ std::optional<Options> parse_command_line(const std::vector<std::string>& argv, 
   app.require_subcommand(0, 1);
   Raw raw;
   add_discovery_options(app, raw, o);
+  app.add_option("--harness", o.harness,
+                 "Write the MCP config of the mcp sidecars for this harness and mount it into "
+                 "the anvil")
+      ->check(CLI::IsMember({"claude", "opencode"}))
+      ->type_name("claude|opencode");
   app.add_option("--recreate", o.recreate, "Recreate this shared sidecar even if it is up to date")
       ->type_name("NAME");
   auto* plan = app.add_subcommand("plan", "Print what would happen; touch nothing");

@@ -2,9 +2,11 @@
 
 #include "run_anvil/launcher/commands.h"
 #include "run_anvil/launcher/definitions.h"
+#include "run_anvil/launcher/harness.h"
 #include "run_anvil/launcher/plan_output.h"
 #include "run_anvil/launcher/prepare.h"
 #include "run_anvil/launcher/progress.h"
+#include "run_anvil/launcher/session.h"
 
 namespace run_anvil::launcher {
 
@@ -19,7 +21,10 @@ int command_plan(const Options& options) {
   }
   refuse_unsupported(discovery.definitions);
   auto docker = connect_docker();
-  auto p = prepare(options, discovery, *docker);
+  auto plan_options = session_plan_options(options);
+  prepare_harness(options.harness, discovery.definitions, docker->daemon_is_local(),
+                  /*write=*/false, plan_options);
+  auto p = prepare(options, discovery, *docker, plan_options);
   auto progress = make_stderr_progress(options.verbosity);
   for (const auto& warning : p.warnings) progress->warn(warning);
   print_plan(std::cout, p.plan, options.json);

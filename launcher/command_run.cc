@@ -1,10 +1,14 @@
+#include "run_anvil/launcher/anvil_network.h"
 #include "run_anvil/launcher/approvals.h"
 #include "run_anvil/launcher/clock.h"
 #include "run_anvil/launcher/commands.h"
 #include "run_anvil/launcher/definitions.h"
 #include "run_anvil/launcher/executor.h"
+#include "run_anvil/launcher/harness.h"
 #include "run_anvil/launcher/prepare.h"
 #include "run_anvil/launcher/process.h"
+#include "run_anvil/launcher/secret_delivery.h"
+#include "run_anvil/launcher/session.h"
 #include "run_anvil/launcher/tcp_dial.h"
 #include "run_anvil/launcher/terminal.h"
 
@@ -26,15 +30,36 @@ int command_run(const Options& options) {
                    [&](const std::string& m) { progress->warn(m); });
   install_signal_handlers();
   auto docker = connect_docker();
-  auto p = prepare(options, discovery, *docker);
+  auto teardown_docker = connect_docker_for_teardown();
+  sweep_stale_sessions(*docker, *progress);
+  auto plan_options = session_plan_options(options);
+  auto harness = prepare_harness(options.harness, discovery.definitions,
+                                 docker->daemon_is_local(), /*write=*/true, plan_options);
+  auto p = prepare(options, discovery, *docker, plan_options);
   for (const auto& warning : p.warnings) progress->warn(warning);
   throw_if_interrupted();
+  // Every secret is resolved before anything is created: a failing provider changes nothing.
+  SecretResolver resolver({[](const std::string& name) { return process_env(name.c_str()); },
+                           options.providers, std::chrono::seconds(60),
+                           [] { throw_if_interrupted(); }});
+  const auto secrets = SecretDelivery::prepare(*docker, p.plan, p.definitions, resolver);
   ensure_network(*docker, p.plan);
+  // From here on every exit path (return, error, signal) tears the session down.
+  SessionGuard session(*teardown_docker, p.plan, *progress);
+  session.open();
   auto clock = make_system_clock();
   auto dialer = make_tcp_dialer();
   ExecutorDeps deps{*docker, *clock, *dialer, *progress, [] { throw_if_interrupted(); }};
+  deps.probe_image = options.anvil_image;
+  deps.adjust_spec = [&](const sidecars::SidecarStep& step, ContainerSpec& spec) {
+    secrets.adjust_spec(step, spec);
+  };
+  deps.before_start = [&](const sidecars::SidecarStep& step, const std::string& id) {
+    secrets.upload(*docker, step, id);
+  };
   execute_plan(deps, p.plan, p.definitions);
   progress->finish();
+  AnvilNetworkJoin join(*docker, *clock, *progress, p.plan);
   return run_foreground(p.plan.anvil_argv);
 }
 

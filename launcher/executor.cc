@@ -165,8 +165,10 @@ class Run {
       check();
       id = create_and_start(step);
     }
+    if (!step.session_network.empty()) connect(step.session_network, step.aliases, id);
     ReadinessDeps rdeps{deps_.docker, deps_.clock, deps_.dialer, deps_.progress,
-                        [this] { check(); }, &degrade_warning_};
+                        [this] { check(); }, &degrade_warning_,
+                        deps_.probe_image};
     wait_ready(rdeps, step, id, ip);
     bool notable = step.action != Action::Reuse;
     deps_.progress.sidecar(step.name, std::string(step.action == Action::Reuse ? "reused, " : "") +
@@ -175,12 +177,17 @@ class Run {
   }
 
   void connect(const SidecarStep& step, const std::string& id) {
+    connect(step.network, step.aliases, id);
+  }
+
+  void connect(const std::string& network, const std::vector<std::string>& aliases,
+               const std::string& id) {
     try {
-      deps_.docker.connect_network(step.network, id, step.aliases);
+      deps_.docker.connect_network(network, id, aliases);
     } catch (const DockerError& e) {
       // A concurrent launcher may have attached it a moment ago: fine if it is attached now.
       auto info = deps_.docker.inspect_container(id);
-      if (!info || !info->networks.count(step.network)) throw;
+      if (!info || !info->networks.count(network)) throw;
     }
   }
 
@@ -207,6 +214,7 @@ class Run {
       deps_.progress.sidecar(step.name, "creating " + step.container, true);
     }
     ContainerSpec spec = make_container_spec(definition, step);
+    if (deps_.adjust_spec) deps_.adjust_spec(step, spec);
     const auto deadline = deps_.clock.now() + kConflictPatience;
     for (int attempt = 0;; ++attempt) {
       check();
@@ -217,6 +225,7 @@ class Run {
         if (e.status() != 409) throw daemon_error(step, "cannot create " + step.container, e);
       }
       if (!id.empty()) {
+        prepare_start(step, id, /*created_here=*/true);
         start(step, id);
         return id;
       }
@@ -231,6 +240,24 @@ class Run {
       }
       deps_.clock.sleep_for(std::min(std::chrono::milliseconds(10) * (1 << std::min(attempt, 4)),
                                      std::chrono::milliseconds(100)));
+    }
+  }
+
+  // The before_start hook; a container this run created is not left behind half-prepared (a
+  // later run would adopt it as it is).
+  void prepare_start(const SidecarStep& step, const std::string& id, bool created_here) {
+    if (!deps_.before_start) return;
+    try {
+      deps_.before_start(step, id);
+    } catch (...) {
+      if (created_here) {
+        try {
+          deps_.docker.remove_container(id);
+        } catch (const Error&) {
+          // The original failure is what the user needs to see.
+        }
+      }
+      throw;
     }
   }
 
@@ -251,12 +278,20 @@ class Run {
     if (!existing || (step.action == Action::Recreate && existing->id == step.existing_id)) {
       return std::nullopt;
     }
+    if (step.session) {
+      // A session sidecar belongs to one run only: never share another run's container.
+      throw Error("sidecar \"" + step.name + "\": a container named " + step.container +
+                  " already exists (another run of the same anvil name?); not touching it. " +
+                  "Give the anvil another --name, or inspect it with `docker inspect " +
+                  step.container + "`");
+    }
     if (!is_managed_with_hash(*existing, step.config_hash)) {
       throw Error("sidecar \"" + step.name + "\": a container named " + step.container +
                   " appeared while creating it, with a different definition (another launcher " +
                   "or project defines \"" + step.name + "\" differently); not touching it. " +
                   "Inspect it with `docker inspect " + step.container + "`");
     }
+    prepare_start(step, existing->id, /*created_here=*/false);
     start(step, existing->id);
     // A peer may have created it for another network than this run's.
     if (!step.network.empty() && !existing->networks.count(step.network)) {

@@ -217,7 +217,9 @@ class CurlTransport final : public HttpTransport {
     if (os_errno == EACCES) hint = "is your user allowed to use it (e.g. in the docker group)?";
     if (connected) {
       return DaemonUnavailable("lost the connection to the Docker daemon at " + endpoint_ +
-                               " during " + method + " " + path + " (" + reason + ")");
+                               " during " + method + " " + path + " (" + reason +
+                               "); was it restarted? Run again once `docker info` answers: the "
+                               "next launch picks up whatever this one left half-made");
     }
     return DaemonUnavailable("cannot reach the Docker daemon at " + endpoint_ + " (" + reason +
                              "); " + hint);

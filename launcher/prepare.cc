@@ -33,7 +33,8 @@ std::unique_ptr<DockerCLI> connect_docker() {
   return make_engine_api(make_curl_transport(resolve_docker_endpoint(), [] { throw_if_interrupted(); }));
 }
 
-Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker) {
+Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,
+                 const sidecars::PlanOptions& plan_options) {
   Prepared p;
   p.definitions = discovery.definitions;
   auto anvil = sidecars::parse_anvil_argv(options.anvil_argv);
@@ -43,7 +44,7 @@ Prepared prepare(const Options& options, const sidecars::Discovery& discovery, D
   }
   std::string network = sidecars::sidecar_network(anvil, p.definitions);
   auto observed = observe(docker, p.definitions, network);
-  p.plan = sidecars::make_plan(p.definitions, observed, anvil);
+  p.plan = sidecars::make_plan(p.definitions, observed, anvil, plan_options);
   apply_recreate(options.recreate, p.plan);
   p.warnings = apply_safe_recreation(docker, observed, p.definitions, options.recreate, p.plan);
   return p;

@@ -1,6 +1,10 @@
 #include "run_anvil/launcher/readiness.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include "run_anvil/launcher/probe_container.h"
 #include <sstream>
 
 namespace run_anvil::launcher {
@@ -98,7 +102,9 @@ class Waiter {
   }
 
   Check check_tcp() {
-    if (degraded_ || !deps_.docker.daemon_is_local()) return degrade();
+    if (probe_) return check_probe_container();
+    if (degraded_) return check_running();
+    if (!deps_.docker.daemon_is_local() || force_container_probe()) return probe_from_network();
     if (ip_.empty()) {
       auto info = deps_.docker.inspect_container(id_);
       if (stopped(info)) return Check::Stopped;
@@ -109,7 +115,7 @@ class Waiter {
     ++attempts_;
     switch (deps_.dialer.dial(ip_, step_.probe.port, milliseconds(500))) {
       case DialResult::Connected: return Check::Ready;
-      case DialResult::Unreachable: return degrade();
+      case DialResult::Unreachable: return probe_from_network();
       case DialResult::Refused:
       case DialResult::TimedOut: break;
     }
@@ -121,14 +127,51 @@ class Waiter {
     return Check::NotYet;
   }
 
-  Check degrade() {
+  // RUN_ANVIL_PROBE=container takes the in-network path even for a local daemon, to check that
+  // an --anvil-image can probe before relying on it against a remote daemon.
+  static bool force_container_probe() {
+    const char* mode = std::getenv("RUN_ANVIL_PROBE");
+    return mode != nullptr && std::string(mode) == "container";
+  }
+
+  Check probe_from_network() {
+    if (deps_.probe_image.empty()) {
+      return degrade("cannot dial sidecar ports from here (daemon at " + deps_.docker.endpoint() +
+                     " is not local or its networks are not routable); pass --anvil-image IMAGE "
+                     "(an image with sh and nc) to probe from inside the network");
+    }
+    Check c = check_running();
+    if (c != Check::Ready) return c;
+    try {
+      probe_ = std::make_unique<ProbeContainer>(deps_.docker, deps_.probe_image, step_.network,
+                                                step_.probe.host, step_.probe.port,
+                                                step_.probe.timeout);
+    } catch (const Error& e) {
+      return degrade("cannot start a probe container from " + deps_.probe_image + ": " +
+                     e.what());
+    }
+    return check_probe_container();
+  }
+
+  Check check_probe_container() {
+    Check c = check_running();
+    if (c != Check::Ready) return c;
+    switch (probe_->poll()) {
+      case ProbeContainer::State::Succeeded: probe_.reset(); return Check::Ready;
+      case ProbeContainer::State::Waiting: return Check::NotYet;
+      case ProbeContainer::State::Unusable: break;
+    }
+    probe_.reset();
+    return degrade("the probe container from " + deps_.probe_image +
+                   " could not dial (does the image have sh and nc?)");
+  }
+
+  Check degrade(const std::string& why) {
     if (!degraded_) {
       degraded_ = true;
       std::call_once(*deps_.degrade_warning, [&] {
-        deps_.progress.warn("cannot dial sidecar ports from here (daemon at " +
-                            deps_.docker.endpoint() +
-                            " is not local or its networks are not routable); tcp readiness "
-                            "degrades to checking that the container is running");
+        deps_.progress.warn(why + "; tcp readiness degrades to checking that the container is "
+                                  "running");
       });
     }
     return check_running();
@@ -192,6 +235,7 @@ class Waiter {
   std::string id_;
   std::string ip_;
   bool degraded_ = false;
+  std::unique_ptr<ProbeContainer> probe_;
   int attempts_ = 0;
   int last_exec_code_ = -1;
   int first_restart_count_ = -1;

@@ -81,7 +81,8 @@ std::vector<std::string> apply_recreation_policy(Plan& plan, const RecreationInp
     if (in.forced.count(name)) {
       if (!users.empty()) {
         warnings.push_back("recreating " + name + " although " + join_names(users) +
-                           " uses it (--recreate): their connections to it drop until the new "
+                           (users.size() == 1 ? " uses" : " use") +
+                           " it (--recreate): their connections to it drop until the new "
                            "container is ready");
       }
       continue;

@@ -84,12 +84,12 @@ make_stacks() {
   sidecar ready bench-ready "$STAMPED"
   # A harness stand-in that does nothing: its name makes it a `docker run` to the launcher.
   mkdir -p "$B/noop" "$B/stamp"
-  ln -s "$(command -v true)" "$B/noop/docker"
+  ln -s "$(type -P true)" "$B/noop/docker"
   # A harness wrapper that notes when the launcher executes it, then runs the real docker.
   cat >"$B/stamp/docker" <<SH
 #!/bin/bash
 printf '%s\n' "\$EPOCHREALTIME" >"$B/exec_at"
-exec $(command -v docker) "\$@"
+exec $(type -P docker) "\$@"
 SH
   chmod +x "$B/stamp/docker"
 }
@@ -159,8 +159,8 @@ adj_usec() { awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d%06d\
 
 bench_passthrough() {
   say "1/6 passthrough"
-  (cd "$B/ws" && hyperfine_pair plain "$(command -v true)" \
-    run-anvil "$RUN_ANVIL_BIN -- $(command -v true)")
+  (cd "$B/ws" && hyperfine_pair plain "$(type -P true)" \
+    run-anvil "$RUN_ANVIL_BIN -- $(type -P true)")
 }
 
 run_docker() { "${HARNESS[@]}"; }
@@ -287,7 +287,7 @@ machine() {
     "dockerd $(docker version -f '{{.Server.Version}}') (API $(docker version -f '{{.Server.APIVersion}}'))," \
     "docker CLI $(docker version -f '{{.Client.Version}}')," \
     "$( [ -n "$COMPOSE" ] && "$COMPOSE" version --short 2>/dev/null | sed 's/^/docker-compose /' || echo 'no docker-compose')," \
-    "$(hyperfine --version); run-anvil $(git -C "$RUN_ANVIL_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(hyperfine --version); run-anvil $(git -C "$RUN_ANVIL_ROOT" describe --always --dirty 2>/dev/null || echo '?')" \
     "($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$RUN_ANVIL_BUILD/CMakeCache.txt"))."
 }
 

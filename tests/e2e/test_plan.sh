@@ -17,10 +17,12 @@ timeout = "20s"
 TOML
 }
 
-# Everything about managed and test containers and networks that a change would show.
+# Everything a plan could have changed: this test's sidecars, any probe container, and the
+# launcher's networks (other developers' containers on a shared daemon are left out).
 engine_snapshot() {
-  docker ps -a --no-trunc --format '{{.ID}} {{.Names}} {{.State}} {{.Labels}}' | sort
-  docker network ls --no-trunc --format '{{.ID}} {{.Name}}' | sort
+  docker ps -a --no-trunc --format '{{.ID}} {{.Names}} {{.State}} {{.Labels}}' |
+    grep -E 'e2e-pl-|swarmforge-probe' | sort
+  docker network ls --no-trunc --format '{{.ID}} {{.Name}}' | grep swarmforge | sort
 }
 
 test_chain_starts_in_dependency_order() {

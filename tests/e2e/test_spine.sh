@@ -298,3 +298,26 @@ test_ctrl_c_typed_on_a_real_terminal_stops_the_harness() {
   expect_contains "$(cat "$T/out")" "got-int"
   container_running swarmforge-shared-e2e-web || fail "shared sidecar stopped"
 }
+
+test_tcp_probe_from_inside_the_network_with_anvil_image() {
+  sidecar e2e-pr <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = ["sh", "-c", "sleep 1; exec httpd -f -p 8080 -h /www"]
+[interface]
+kind = "port"
+port = 8080
+TOML
+  # RUN_ANVIL_PROBE=container takes the path a remote daemon takes: a throwaway probe container.
+  local out
+  out=$(RUN_ANVIL_PROBE=container ra --anvil-image "$TEST_IMAGE" -- docker run --rm "$TEST_IMAGE" \
+    wget -qO- http://e2e-pr:8080/index.html 2>"$T/err")
+  expect_eq "$out" "hello from the sidecar" "(harness ran before the port was open?)"
+  expect_not_contains "$(cat "$T/err")" "warning"
+  expect_eq "$(docker ps -aq --filter label=swarmforge.probe)" "" "(probe container left behind)"
+  # Without a probe image there is no way to dial: one warning, then a running check.
+  docker rm -f swarmforge-shared-e2e-pr >/dev/null
+  RUN_ANVIL_PROBE=container ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err2"
+  expect_eq "$(grep -c 'warning:' "$T/err2")" "1"
+  expect_contains "$(cat "$T/err2")" "--anvil-image"
+}

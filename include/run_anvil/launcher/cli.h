@@ -28,6 +28,7 @@ struct Options {
   bool force = false;  // down
   std::vector<std::string> names;     // down
   std::vector<std::string> recreate;  // run: --recreate NAME
+  std::string harness;                // run, plan: --harness claude|opencode ("" = none)
   std::vector<std::string> anvil_argv;
 };
 

@@ -22,12 +22,21 @@ struct ExecutorDeps {
   // Throws (e.g. Interrupted) when the user asked to stop; polled in every wait.
   std::function<void()> check_interrupted;
   int max_parallel = 8;
+  // --anvil-image, for TCP probes from inside the network when the host cannot dial it.
+  std::string probe_image = {};
+  // Optional: adjusts a sidecar's container spec before it is created (the secrets wrapper).
+  std::function<void(const sidecars::SidecarStep&, ContainerSpec&)> adjust_spec = {};
+  // Optional: runs between create and start of each container this run starts (the secrets
+  // upload). When it throws, a container this run created is removed again.
+  std::function<void(const sidecars::SidecarStep&, const std::string& id)> before_start = {};
 };
 
 // Brings every sidecar of `plan` up and ready. On the first failure nothing new starts, work
 // already running finishes, and one Error listing every failure is thrown once all workers
 // stopped.
 // An interruption is rethrown as is. `definitions` must contain every step's name.
+// Session steps are always created fresh (a name conflict is an error, never adopted); shared
+// steps with a session_network join it under their aliases before they count as ready.
 void execute_plan(ExecutorDeps& deps, const sidecars::Plan& plan,
                   const std::vector<sidecars::Definition>& definitions);
 

@@ -24,7 +24,10 @@ struct Prepared {
 
 // Observes the daemon once and plans; applies --recreate and safe recreation (a stale sidecar a
 // running anvil uses is kept). Throws Error when impossible.
-Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker);
+// `plan_options` carries what the launcher decides outside the plan (session id and name,
+// workspace, harness injection; see session.h and harness.h).
+Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,
+                 const sidecars::PlanOptions& plan_options = {});
 
 // Creates the managed default network when the plan needs it.
 void ensure_network(DockerCLI& docker, const sidecars::Plan& plan);

@@ -22,6 +22,9 @@ struct ReadinessDeps {
   std::function<void()> check_cancelled;
   // Guards the one warning printed when TCP probing degrades to a running-container check.
   std::once_flag* degrade_warning;
+  // --anvil-image: when set, TCP readiness the launcher cannot dial from the host is probed from
+  // a throwaway container of this image on the sidecar's network (probe_container.h).
+  std::string probe_image = {};
 };
 
 // Returns once the step's probe succeeds. Throws Error naming the sidecar, what was probed, for

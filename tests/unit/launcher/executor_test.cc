@@ -242,3 +242,70 @@ TEST_F(ExecutorTest, InterruptionIsRethrownAsIs) {
 
 }  // namespace
 }  // namespace run_anvil::launcher
+
+namespace run_anvil::launcher {
+namespace {
+
+class ProbeImageTest : public ExecutorTest {
+ protected:
+  void SetUp() override {
+    docker.local = false;
+    docker.images["probe:img"] = "sha256:probe";
+    deps.probe_image = "probe:img";
+  }
+  // Probe containers finish at once with `code`.
+  void probes_exit_with(int code) {
+    docker.on_start = [this, code](const std::string& name) {
+      if (name.rfind("swarmforge-probe-", 0) != 0) return;
+      auto& c = docker.containers.at(name);
+      c.running = false;
+      c.state = "exited";
+      c.exit_code = code;
+    };
+  }
+  int live_probes() {
+    return static_cast<int>(std::count_if(docker.containers.begin(), docker.containers.end(),
+                                          [](const auto& kv) {
+                                            return kv.first.rfind("swarmforge-probe-", 0) == 0;
+                                          }));
+  }
+};
+
+TEST_F(ProbeImageTest, RemoteDaemonProbesFromAThrowawayContainerAndRemovesIt) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  probes_exit_with(0);
+  execute_plan(deps, plan_for(defs), defs);
+  EXPECT_TRUE(progress.warnings.empty());
+  EXPECT_EQ(dialer.dials, 0);
+  EXPECT_EQ(docker.count_calls("create swarmforge-probe-pg-"), 1);
+  EXPECT_EQ(live_probes(), 0);
+  const auto& probe = std::find_if(docker.last_spec.begin(), docker.last_spec.end(),
+                                   [](const auto& kv) {
+                                     return kv.first.rfind("swarmforge-probe-", 0) == 0;
+                                   })->second;
+  EXPECT_EQ(probe.network, "swarmforge-net");
+  EXPECT_EQ(probe.labels.at("swarmforge.managed-by"), "run-anvil");
+  ASSERT_TRUE(probe.entrypoint.has_value());
+  EXPECT_EQ((*probe.entrypoint)[4], "pg");
+  EXPECT_EQ((*probe.entrypoint)[5], "5432");
+}
+
+TEST_F(ProbeImageTest, ProbeThatCannotRunDegradesWithOneWarning) {
+  std::vector<Definition> defs{port_sidecar("a", 1), port_sidecar("b", 2)};
+  probes_exit_with(127);
+  execute_plan(deps, plan_for(defs), defs);
+  ASSERT_EQ(progress.warnings.size(), 1u);
+  EXPECT_NE(progress.warnings[0].find("does the image have sh and nc"), std::string::npos);
+  EXPECT_EQ(live_probes(), 0);
+}
+
+TEST_F(ProbeImageTest, MissingProbeImageDegradesWithOneWarning) {
+  std::vector<Definition> defs{port_sidecar("a", 1)};
+  docker.images.erase("probe:img");
+  execute_plan(deps, plan_for(defs), defs);
+  ASSERT_EQ(progress.warnings.size(), 1u);
+  EXPECT_NE(progress.warnings[0].find("cannot start a probe container"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace run_anvil::launcher

@@ -276,6 +276,23 @@ TEST(AnvilArgvTest, EmptyInjectionIsTheIdentity) {
   EXPECT_EQ(rewrite(argv, Injection{}), argv);
 }
 
+TEST(AnvilArgvTest, InsertsNameAfterEnvAndExtraOptions) {
+  Injection injection;
+  injection.env = {{"K", "v"}};
+  injection.extra_options = {"-v", "vol:/m"};
+  injection.name = "anvil-1";
+  injection.network = "n";
+  EXPECT_THAT(rewrite({"docker", "run", "--rm", "img", "--name", "x"}, injection),
+              ElementsAreArray(Argv{"docker", "run", "-e", "K=v", "-v", "vol:/m", "--name",
+                                    "anvil-1", "--network", "n", "--rm", "img", "--name", "x"}));
+}
+
+TEST(AnvilArgvTest, RecordsNetworkAliasesBeforeTheImageOnly) {
+  const AnvilCommand c = parse_anvil_argv(
+      {"docker", "run", "--network-alias", "a", "--net-alias=b", "img", "--network-alias", "c"});
+  EXPECT_EQ(c.network_aliases, (Argv{"a", "b"}));
+}
+
 TEST(AnvilArgvTest, RewritingANonRunCommandIsAnError) {
   EXPECT_THROW(rewrite_anvil_argv(parse_anvil_argv({"docker", "ps"}), Injection{}), Error);
 }

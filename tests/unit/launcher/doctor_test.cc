@@ -1,0 +1,217 @@
+#include "operate_fixture.h"
+#include "run_anvil/launcher/doctor_findings.h"
+#include "run_anvil/launcher/inventory.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+using fakes::port_sidecar;
+
+// A definition file that exists on disk: a container made from it belongs to some project.
+const std::string kExistingFile = RUN_ANVIL_TEST_DATA "/definitions/pg.toml";
+
+class DoctorTest : public OperateTest {
+ protected:
+  int doctor(bool fix = false) {
+    auto d = deps();
+    return run_doctor(d, discovery, fix);
+  }
+  std::vector<Finding> findings() {
+    return diagnose(discovery, take_inventory(docker, discovery.definitions),
+                    std::chrono::system_clock::time_point(std::chrono::seconds(kNow)));
+  }
+  std::vector<std::string> kinds() {
+    std::vector<std::string> list;
+    for (const auto& f : findings()) list.push_back(f.kind);
+    return list;
+  }
+};
+
+TEST_F(DoctorTest, HealthyDaemonExitsZero) {
+  auto& d = define(port_sidecar("pg", 5432));
+  add_sidecar(d);
+  EXPECT_EQ(doctor(), 0);
+  EXPECT_NE(out.str().find("no problems found"), std::string::npos) << out.str();
+}
+
+TEST_F(DoctorTest, OrphanWhoseDefinitionIsGoneIsFoundAndFixed) {
+  auto& c = add_sidecar(port_sidecar("old", 80), true, "", "/gone/old.toml");
+  std::string id = c.id;
+  EXPECT_EQ(doctor(), 1);
+  EXPECT_NE(out.str().find("1. [orphan] swarmforge-shared-old"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("/gone/old.toml is gone"), std::string::npos);
+  EXPECT_NE(out.str().find("fix: remove it with `run-anvil down old`"), std::string::npos);
+  EXPECT_TRUE(docker.containers.count("swarmforge-shared-old")) << "doctor without --fix changed";
+
+  out.str("");
+  EXPECT_EQ(doctor(true), 0);
+  EXPECT_FALSE(docker.containers.count("swarmforge-shared-old"));
+  EXPECT_NE(out.str().find("removed swarmforge-shared-old (orphan)"), std::string::npos);
+  EXPECT_NE(out.str().find("fixed 1 of 1 problem"), std::string::npos);
+  EXPECT_LT(index_of("disconnect swarmforge-net " + id), index_of("stop " + id));
+  EXPECT_LT(index_of("stop " + id), index_of("remove " + id));
+}
+
+TEST_F(DoctorTest, OrphanInUseIsReportedButNotRemoved) {
+  add_sidecar(port_sidecar("old", 80), true, "", "/gone/old.toml");
+  add_anvil("agent-1", "old");
+  EXPECT_EQ(doctor(true), 1);
+  EXPECT_TRUE(docker.containers.count("swarmforge-shared-old"));
+  EXPECT_NE(out.str().find("in use by agent-1"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("not fixed: [orphan]"), std::string::npos);
+}
+
+TEST_F(DoctorTest, ContainerDefinedByAnotherProjectsFileIsNotAnOrphan) {
+  add_sidecar(port_sidecar("theirs", 80), true, "", kExistingFile);
+  EXPECT_TRUE(findings().empty());
+}
+
+TEST_F(DoctorTest, OrphanWithoutDefinitionLabelIsNeverRemovedByFix) {
+  add_sidecar(port_sidecar("legacy", 80), true, "", "");
+  EXPECT_EQ(doctor(true), 1);
+  EXPECT_TRUE(docker.containers.count("swarmforge-shared-legacy"));
+  EXPECT_NE(out.str().find("where it came from is unknown"), std::string::npos) << out.str();
+}
+
+TEST_F(DoctorTest, SquatterIsReportedAndNeverTouchedEvenWithFix) {
+  define(port_sidecar("pg", 5432));
+  auto& squatter = docker.add_container("swarmforge-shared-pg", true, {});
+  squatter.networks[sidecars::kDefaultNetwork] = {"net-swarmforge-net", "172.18.0.3", {}};
+  std::string id = squatter.id;
+  EXPECT_EQ(kinds(), std::vector<std::string>{"squatter"});
+  EXPECT_EQ(doctor(true), 1);
+  EXPECT_NE(out.str().find("so sidecar \"pg\" cannot start"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("never touches it"), std::string::npos);
+  EXPECT_TRUE(docker.containers.at("swarmforge-shared-pg").running);
+  EXPECT_EQ(docker.count_calls("stop "), 0);
+  EXPECT_EQ(docker.count_calls("remove "), 0);
+  EXPECT_EQ(docker.count_calls("disconnect "), 0);
+}
+
+TEST_F(DoctorTest, StaleSidecarNobodyUsesIsRemovedByFix) {
+  auto& d = define(port_sidecar("pg", 5432));
+  add_sidecar(d, true, "old-hash");
+  EXPECT_EQ(kinds(), std::vector<std::string>{"stale"});
+  EXPECT_EQ(doctor(true), 0);
+  EXPECT_FALSE(docker.containers.count("swarmforge-shared-pg"));
+}
+
+TEST_F(DoctorTest, StaleSidecarInUseIsLeftAlone) {
+  auto& d = define(port_sidecar("pg", 5432));
+  add_sidecar(d, true, "old-hash");
+  add_anvil("agent-1", "pg");
+  EXPECT_EQ(doctor(true), 1);
+  EXPECT_TRUE(docker.containers.count("swarmforge-shared-pg"));
+  EXPECT_NE(out.str().find("`run-anvil --recreate pg -- <your harness>`"), std::string::npos)
+      << out.str();
+}
+
+TEST_F(DoctorTest, SameNameDefinedDifferentlyByAnotherProjectIsANameConflict) {
+  auto& d = define(port_sidecar("pg", 5432));
+  add_sidecar(d, true, "their-hash", kExistingFile);
+  add_anvil("agent-9", "pg");
+  auto f = findings();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].kind, "name-conflict");
+  EXPECT_EQ(f[0].fix, FixAction::None);
+  EXPECT_NE(f[0].what.find(kExistingFile), std::string::npos) << f[0].what;
+  EXPECT_NE(f[0].what.find("in use by agent-9"), std::string::npos);
+  EXPECT_NE(f[0].how.find("rename the sidecar in one of the projects"), std::string::npos);
+}
+
+TEST_F(DoctorTest, SidecarOnAVanishedNetworkIsRemovedByFix) {
+  auto& d = define(port_sidecar("pg", 5432));
+  auto& c = add_sidecar(d, false);
+  c.networks = {{"gone-net", {"net-gone", "", {"pg"}}}};
+  EXPECT_EQ(kinds(), std::vector<std::string>{"missing-network"});
+  EXPECT_EQ(doctor(true), 0);
+  EXPECT_FALSE(docker.containers.count("swarmforge-shared-pg"));
+}
+
+TEST_F(DoctorTest, SidecarOnANetworkRecreatedUnderTheSameNameIsFound) {
+  auto& d = define(port_sidecar("pg", 5432));
+  auto& c = add_sidecar(d, false);
+  c.networks[sidecars::kDefaultNetwork].network_id = "an-older-network-id";
+  auto f = findings();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].kind, "missing-network");
+  EXPECT_NE(f[0].what.find("a new network of that name was created since"), std::string::npos);
+}
+
+TEST_F(DoctorTest, MissingDefaultNetworkIsCreatedByFix) {
+  define(port_sidecar("pg", 5432));
+  docker.networks.clear();
+  EXPECT_EQ(kinds(), std::vector<std::string>{"missing-default-network"});
+  EXPECT_EQ(doctor(true), 0);
+  ASSERT_TRUE(docker.networks.count("swarmforge-net"));
+  EXPECT_EQ(docker.networks.at("swarmforge-net").labels.at("swarmforge.managed-by"), "run-anvil");
+}
+
+TEST_F(DoctorTest, MissingDefaultNetworkIsFineWithoutNetworkFacingSidecars) {
+  define(fakes::none_sidecar("batch"));
+  docker.networks.clear();
+  EXPECT_TRUE(findings().empty());
+}
+
+class DoctorSessionTest : public DoctorTest {
+ protected:
+  void add_session(const std::string& anvil, const std::string& started_at) {
+    auto d = fakes::none_sidecar("cache");
+    d.lifecycle = sidecars::Lifecycle::Session;
+    auto labels = sidecars::container_labels(d, sidecars::config_hash(d), "sha256:x");
+    labels[sidecars::kLabelSession] = anvil;
+    auto& c = docker.add_container(anvil + "-tong-cache", true, labels);
+    c.started_at = started_at;
+    c.networks["swarmforge-session-" + anvil] = {"net-s", "10.1.0.2", {"cache"}};
+    docker.networks["swarmforge-session-" + anvil] = {
+        "net-s", "swarmforge-session-" + anvil, "bridge", {{sidecars::kLabelSession, anvil}}, {}};
+  }
+  static constexpr const char* kLongAgo = "2024-05-01T10:00:00Z";
+};
+
+TEST_F(DoctorSessionTest, SessionWhoseAnvilIsGoneIsAnOrphanAndFixRemovesAll) {
+  add_session("agent-1", kLongAgo);
+  auto f = findings();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].kind, "orphan-session");
+  EXPECT_EQ(f[0].subject, "agent-1");
+  EXPECT_EQ(doctor(true), 0);
+  EXPECT_FALSE(docker.containers.count("agent-1-tong-cache"));
+  EXPECT_FALSE(docker.networks.count("swarmforge-session-agent-1"));
+  EXPECT_LT(index_of("remove " + std::string("id-agent-1-tong-cache-1")),
+            index_of("network remove swarmforge-session-agent-1"));
+}
+
+TEST_F(DoctorSessionTest, SessionOfARunningAnvilIsHealthy) {
+  add_session("agent-1", kLongAgo);
+  docker.add_container("agent-1", true, {});
+  EXPECT_TRUE(findings().empty());
+}
+
+TEST_F(DoctorSessionTest, SessionWithAnUnnamedAnvilOnItsNetworkIsHealthy) {
+  add_session("s-1234", kLongAgo);
+  add_anvil("brave_turing", "cache", "swarmforge-session-s-1234");
+  EXPECT_TRUE(findings().empty());
+}
+
+TEST_F(DoctorSessionTest, SessionStartedMomentsAgoMayStillBeLaunching) {
+  add_session("agent-1", "2024-05-01T11:59:30Z");
+  EXPECT_TRUE(findings().empty());
+}
+
+TEST_F(DoctorSessionTest, LeftoverSessionNetworkAloneIsAnOrphan) {
+  docker.networks["swarmforge-session-x"] = {
+      "net-x", "swarmforge-session-x", "bridge", {{sidecars::kLabelSession, "x"}}, {}};
+  auto f = findings();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].networks, std::vector<std::string>{"swarmforge-session-x"});
+}
+
+TEST_F(DoctorTest, DefinitionProblemsAreAFinding) {
+  discovery.diagnostics.push_back({"/repo/bad.toml", 3, "unknown key \"x\""});
+  EXPECT_EQ(kinds(), std::vector<std::string>{"definitions"});
+  EXPECT_EQ(doctor(true), 1);
+}
+
+}  // namespace
+}  // namespace run_anvil::launcher
