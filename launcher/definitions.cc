@@ -6,7 +6,6 @@
 namespace run_anvil::launcher {
 
 using sidecars::Definition;
-using sidecars::InterfaceKind;
 
 sidecars::Discovery discover_definitions(const Options& options) {
   DefinitionFiles files;
@@ -23,19 +22,13 @@ void require_valid(const sidecars::Discovery& discovery) {
 }
 
 void refuse_unsupported(const std::vector<Definition>& definitions) {
+  // Every kind of SPEC §4 is supported now (session sidecars, secrets, volume and mcp
+  // interfaces landed with issue 5). What remains is a rule parse already enforces, repeated
+  // here for definitions that did not come from parse: a shared sidecar never mounts the
+  // workspace (it would leak one session's workspace into the next).
   std::vector<Diagnostic> refused;
-  auto refuse = [&](const Definition& d, const std::string& key, const std::string& what) {
-    refused.push_back({d.file, d.line_of(key),
-                       what + " is not supported by this version of run-anvil yet; sidecar \"" +
-                           d.name + "\" was not started"});
-  };
   for (const auto& d : definitions) {
-    if (d.lifecycle == sidecars::Lifecycle::Session) refuse(d, "lifecycle", "lifecycle \"session\"");
-    if (d.interface.kind == InterfaceKind::Mcp) refuse(d, "interface.kind", "interface kind \"mcp\"");
-    if (d.interface.kind == InterfaceKind::Volume) {
-      refuse(d, "interface.kind", "interface kind \"volume\"");
-    }
-    if (d.has_secrets()) refuse(d, "env", "a ${secret:...} reference in env");
+    if (d.lifecycle != sidecars::Lifecycle::Shared) continue;
     for (const auto& m : d.mounts) {
       if (m.kind == sidecars::Mount::Kind::Workspace) {
         refused.push_back({d.file, d.line_of("mounts"),

@@ -41,6 +41,8 @@ remove_managed() {
 compose() { "$COMPOSE" -p bench-compose -f "$B/compose/docker-compose.yml" "$@"; }
 
 cleanup() {
+  # A daemon restarting under us (shared machine) must not leave our containers behind.
+  for _ in $(seq 1 30); do docker_ok && break; sleep 1; done
   remove_managed swarmforge-shared-bench- || true
   if [ -n "$COMPOSE" ] && [ -f "$B/compose/docker-compose.yml" ]; then
     compose down -t 1 >/dev/null 2>&1 || true

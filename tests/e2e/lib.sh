@@ -65,6 +65,13 @@ e2e_cleanup() {
   docker ps -aq --filter "label=run-anvil-e2e=$E2E_TAG" | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker network ls -q --filter "label=run-anvil-e2e=$E2E_TAG" |
     xargs -r docker network rm >/dev/null 2>&1 || true
+  # Session networks and volumes of anvils named after this test's tag (see se_anvil in
+  # test_session.sh); their containers went with the sidecar names above.
+  local kind
+  for kind in network volume; do
+    docker "$kind" ls --filter label=swarmforge.session --format '{{.Name}}' |
+      grep -F -- "$E2E_TAG" | xargs -r docker "$kind" rm >/dev/null 2>&1 || true
+  done
 }
 
 # A label value unique to this test: put `--label "run-anvil-e2e=$E2E_TAG"` on every container

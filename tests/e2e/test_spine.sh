@@ -199,18 +199,19 @@ TOML
   expect_contains "$(cat "$T/err2")" "e2e-bad.toml:6:"
 }
 
-test_session_sidecar_is_refused_before_any_daemon_call() {
+test_shared_workspace_mount_is_refused_before_any_daemon_call() {
   sidecar e2e-sess <<TOML
-lifecycle = "session"
+lifecycle = "shared"
 image = "$TEST_IMAGE"
 command = ["sleep", "600"]
+mounts = ["workspace:ro"]
 [readiness]
 mode = "none"
 TOML
   local rc=0
   DOCKER_HOST=unix:///nonexistent ra -- docker run --rm x true 2>"$T/err" || rc=$?
   expect_eq "$rc" 1
-  expect_contains "$(cat "$T/err")" "not supported by this version"
+  expect_contains "$(cat "$T/err")" "e2e-sess.toml:4: a shared sidecar may not mount the workspace"
 }
 
 test_non_run_anvil_command_is_refused_once_sidecars_exist() {

@@ -14,7 +14,8 @@ sidecars::Discovery discover_definitions(const Options& options);
 // Throws ConfigError when discovery or the cross-file rules found problems.
 void require_valid(const sidecars::Discovery& discovery);
 
-// Kinds whose issue has not landed yet are refused before any daemon call.
+// Refuses, before any daemon call, what this version cannot run (today: only a shared sidecar
+// mounting the workspace, which parse already rejects).
 void refuse_unsupported(const std::vector<sidecars::Definition>& definitions);
 
 }  // namespace run_anvil::launcher
