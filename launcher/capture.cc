@@ -73,6 +73,7 @@ class Child {
 
 pid_t spawn(const std::vector<std::string>& argv, int out_fd, int read_end, int& spawn_errno) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
@@ -129,7 +130,8 @@ CaptureResult capture_stdout(const std::vector<std::string>& argv,
   char buffer[4096];
   for (;;) {
     if (check_cancelled) check_cancelled();  // throwing kills the child (Child's destructor)
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       result.status = CaptureResult::Status::TimedOut;
       result.out.clear();

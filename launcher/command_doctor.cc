@@ -40,11 +40,9 @@ class Fixer {
         return true;
       }
       for (const auto& c : f.containers) remove(c, f.kind);
-      for (const auto& n : f.networks) {
-        deps_.docker.remove_network(n);
-        deps_.out << "  removed network " << n << " (" << f.kind << ")\n";
-      }
-      return true;
+      bool all_gone = true;
+      for (const auto& s : f.sessions) all_gone = remove(s) && all_gone;
+      return all_gone;
     } catch (const Error& e) {
       deps_.out << "  failed: [" << f.kind << "] " << f.subject << ": " << e.what() << "\n";
       return false;
@@ -59,6 +57,15 @@ class Fixer {
     deps_.out << "  removed " << c.name << " (" << kind << ")\n";
   }
 
+  bool remove(const SessionResources& s) {
+    auto problems = remove_session(deps_.docker, s);
+    for (const auto& p : problems)
+      deps_.out << "  failed: session " << s.anvil_name << ": " << p << "\n";
+    if (problems.empty())
+      deps_.out << "  removed the session of " << s.anvil_name << " (orphan-session)\n";
+    return problems.empty();
+  }
+
   OperateDeps& deps_;
   std::set<std::string> removed_;
 };
@@ -66,8 +73,8 @@ class Fixer {
 }  // namespace
 
 int run_doctor(OperateDeps& deps, const sidecars::Discovery& discovery, bool fix) {
-  Inventory inventory = take_inventory(deps.docker, discovery.definitions);
-  std::vector<Finding> findings = diagnose(discovery, inventory, deps.now);
+  Inventory inventory = take_inventory(deps.docker, discovery.definitions, &deps.liveness);
+  std::vector<Finding> findings = diagnose(discovery, inventory);
   if (findings.empty()) {
     deps.out << "run-anvil doctor: no problems found (" << discovery.definitions.size()
              << " definitions, " << inventory.managed.size() << " managed containers checked)\n";
@@ -78,16 +85,16 @@ int run_doctor(OperateDeps& deps, const sidecars::Discovery& discovery, bool fix
   for (const auto& f : findings) fixable += f.fix != FixAction::None;
   if (!fix) {
     deps.out << "run-anvil doctor: " << findings.size() << " problem"
-             << (findings.size() == 1 ? "" : "s") << "; `run-anvil doctor --fix` fixes "
-             << fixable << " of them safely\n";
+             << (findings.size() == 1 ? "" : "s") << "; `run-anvil doctor --fix` fixes " << fixable
+             << " of them safely\n";
     return exit_codes::kLauncherFailure;
   }
   deps.out << "fixing:\n";
   Fixer fixer(deps);
   std::size_t remaining = 0;
   for (const auto& f : findings) remaining += fixer.fix(f) ? 0 : 1;
-  deps.out << "run-anvil doctor: fixed " << findings.size() - remaining << " of "
-           << findings.size() << " problem" << (findings.size() == 1 ? "" : "s");
+  deps.out << "run-anvil doctor: fixed " << findings.size() - remaining << " of " << findings.size()
+           << " problem" << (findings.size() == 1 ? "" : "s");
   if (remaining > 0) deps.out << "; " << remaining << " remain" << (remaining == 1 ? "s" : "");
   deps.out << "\n";
   return remaining > 0 ? exit_codes::kLauncherFailure : exit_codes::kSuccess;

@@ -44,8 +44,11 @@ int command_run(const Options& options) {
                            [] { throw_if_interrupted(); }});
   const auto secrets = SecretDelivery::prepare(*docker, p.plan, p.definitions, resolver);
   ensure_network(*docker, p.plan);
+  // Teardown and the anvil's network join report while (or after) the harness owns the terminal:
+  // plain lines, never the in-place redraw that would move the cursor over the harness's output.
+  auto plain = make_stderr_progress(options.verbosity, /*terminal=*/false);
   // From here on every exit path (return, error, signal) tears the session down.
-  SessionGuard session(*teardown_docker, p.plan, *progress);
+  SessionGuard session(*teardown_docker, p.plan, *plain);
   session.open();
   auto clock = make_system_clock();
   auto dialer = make_tcp_dialer();
@@ -59,7 +62,7 @@ int command_run(const Options& options) {
   };
   execute_plan(deps, p.plan, p.definitions);
   progress->finish();
-  AnvilNetworkJoin join(*docker, *clock, *progress, p.plan);
+  AnvilNetworkJoin join(*docker, *clock, *plain, p.plan);
   return run_foreground(p.plan.anvil_argv);
 }
 

@@ -35,7 +35,7 @@ int command_status(const Options& options) {
   auto clock = make_system_clock();
   auto dialer = make_tcp_dialer();
   OperateDeps deps{*docker, *clock, *dialer, std::cout, std::cerr, options.verbosity};
-  StatusFormat format = options.json                ? StatusFormat::Json
+  StatusFormat format = options.json                   ? StatusFormat::Json
                         : ::isatty(STDOUT_FILENO) != 0 ? StatusFormat::Table
                                                        : StatusFormat::Plain;
   return show_status(deps, discovery, format);

@@ -14,7 +14,6 @@ namespace run_anvil::launcher {
 namespace {
 
 using sidecars::Definition;
-using Clock = std::chrono::system_clock;
 
 const Definition* shared_definition(const std::vector<Definition>& defs, const std::string& name) {
   for (const auto& d : defs) {
@@ -65,22 +64,25 @@ void check_stale(const Definition& d, const ContainerInfo& c, const Inventory& i
   std::string mine = definition_origin(d);
   if (*reason == "config changed" && !theirs.empty() && theirs != mine &&
       inv.existing_origins.count(theirs)) {
-    out.push_back({"name-conflict", c.name,
+    out.push_back({"name-conflict",
+                   c.name,
                    "two definitions of shared sidecar \"" + d.name + "\" differ: " + c.name +
                        " was created from " + theirs + ", this project's is " + mine +
                        in_use_text(users) + ". Each launch from one project replaces the " +
                        "other's container",
                    "rename the sidecar in one of the projects (e.g. " + d.name +
                        "-<project>.toml) so each gets its own container",
-                   FixAction::None, {}, {}});
+                   FixAction::None,
+                   {},
+                   {}});
     return;
   }
   std::string what = "sidecar \"" + d.name + "\" is stale (" + *reason + ")" + in_use_text(users);
-  std::string how = users.empty()
-                        ? "the next launch recreates it; to drop it now, " + down_hint(d.name, users)
-                        : "launches keep the running one while it is in use; recreate it with "
-                          "`run-anvil --recreate " + d.name + " -- <your harness>` or " +
-                              down_hint(d.name, users);
+  std::string how =
+      users.empty() ? "the next launch recreates it; to drop it now, " + down_hint(d.name, users)
+                    : "launches keep the running one while it is in use; recreate it with "
+                      "`run-anvil --recreate " +
+                          d.name + " -- <your harness>` or " + down_hint(d.name, users);
   out.push_back(removal("stale", c, what, how, users.empty()));
 }
 
@@ -146,14 +148,32 @@ void check_squatters(const std::vector<Definition>& defs, const Inventory& inv,
         blocked = ", so sidecar \"" + d.name + "\" cannot start";
       }
     }
-    out.push_back({"squatter", c.name,
-                   "container " + c.name + " is named like a run-anvil shared sidecar but is not "
-                   "managed by run-anvil (no label " + std::string(sidecars::kLabelManagedBy) +
-                   "=" + sidecars::kManagedByValue + ")" + blocked,
+    out.push_back({"squatter",
+                   c.name,
+                   "container " + c.name +
+                       " is named like a run-anvil shared sidecar but is not "
+                       "managed by run-anvil (no label " +
+                       std::string(sidecars::kLabelManagedBy) + "=" + sidecars::kManagedByValue +
+                       ")" + blocked,
                    "if it is yours, rename it (`docker rename " + c.name + " " + c.name +
                        "-mine`) or remove it (`docker rm -f " + c.name +
                        "`); run-anvil never touches it, not even with --fix",
-                   FixAction::None, {}, {}});
+                   FixAction::None,
+                   {},
+                   {}});
+  }
+}
+
+// A probe container exits on its own when its wait ends, and its launcher removes it; one that
+// has exited and is still here was left by a launcher that could not remove it.
+void check_probes(const Inventory& inv, std::vector<Finding>& out) {
+  for (const auto& c : inv.probes) {
+    if (c.running || c.state == "created") continue;
+    out.push_back(removal("orphan-probe", c,
+                          "readiness probe container " + c.name + " (for " +
+                              label_of(c, sidecars::kLabelProbe) + ") was left behind",
+                          "remove it with `docker rm " + c.name + "` (doctor --fix does this)",
+                          true));
   }
 }
 
@@ -165,33 +185,40 @@ void check_default_network(const std::vector<Definition>& defs, const Inventory&
   }
   auto net = inv.networks.find(sidecars::kDefaultNetwork);
   if (facing.empty() || (net != inv.networks.end() && net->second)) return;
-  out.push_back({"missing-default-network", sidecars::kDefaultNetwork,
+  out.push_back({"missing-default-network",
+                 sidecars::kDefaultNetwork,
                  std::string("network ") + sidecars::kDefaultNetwork + " does not exist, and " +
                      sidecars::join_names(facing) + (facing.size() == 1 ? " is" : " are") +
                      " network-facing: a harness launched without --network joins it",
                  "the next launch creates it; `docker network create --label " +
                      std::string(sidecars::kLabelManagedBy) + "=" + sidecars::kManagedByValue +
                      " " + sidecars::kDefaultNetwork + "` creates it now (doctor --fix does this)",
-                 FixAction::CreateDefaultNetwork, {}, {}});
+                 FixAction::CreateDefaultNetwork,
+                 {},
+                 {}});
 }
 
 void check_definitions(const sidecars::Discovery& discovery, std::vector<Finding>& out) {
   if (discovery.diagnostics.empty()) return;
   std::size_t n = discovery.diagnostics.size();
-  out.push_back({"definitions", "definitions",
+  out.push_back({"definitions",
+                 "definitions",
                  std::to_string(n) + " problem" + (n == 1 ? "" : "s") +
                      " in sidecar definitions, the first: " + discovery.diagnostics.front().str(),
-                 "run `run-anvil validate` and fix them", FixAction::None, {}, {}});
+                 "run `run-anvil validate` and fix them",
+                 FixAction::None,
+                 {},
+                 {}});
 }
 
 }  // namespace
 
-std::vector<Finding> diagnose(const sidecars::Discovery& discovery, const Inventory& inventory,
-                              Clock::time_point now) {
+std::vector<Finding> diagnose(const sidecars::Discovery& discovery, const Inventory& inventory) {
   std::vector<Finding> out;
   check_definitions(discovery, out);
   check_shared(discovery, inventory, out);
-  diagnose_sessions(inventory, now, out);
+  diagnose_sessions(inventory, out);
+  check_probes(inventory, out);
   check_squatters(discovery.definitions, inventory, out);
   check_default_network(discovery.definitions, inventory, out);
   return out;

@@ -36,7 +36,8 @@ DownDecision decide_one(const std::string& name, const Inventory& inv, bool forc
     d.target = c;
     if (auto u = inv.users.find(c.name); u != inv.users.end()) d.users = u->second;
     d.verdict = d.users.empty() ? DownVerdict::Remove
-                                : force ? DownVerdict::RemoveInUse : DownVerdict::RefuseInUse;
+                : force         ? DownVerdict::RemoveInUse
+                                : DownVerdict::RefuseInUse;
     return d;
   }
   for (const auto& c : inv.squatters) {
@@ -72,7 +73,8 @@ bool refused(const DownDecision& d) {
 std::string describe(const DownDecision& d) {
   std::string users = sidecars::join_names(d.users);
   switch (d.verdict) {
-    case DownVerdict::Remove: return "removed " + d.name + " (" + d.container + ")";
+    case DownVerdict::Remove:
+      return "removed " + d.name + " (" + d.container + ")";
     case DownVerdict::RemoveInUse:
       return "removed " + d.name + " (" + d.container + ") although " + users + " used it " +
              "(--force)";
@@ -84,9 +86,11 @@ std::string describe(const DownDecision& d) {
              sidecars::kLabelManagedBy + "=" + sidecars::kManagedByValue +
              "), and run-anvil never touches such a container; if it is yours, `docker rm -f " +
              d.container + "`";
-    case DownVerdict::NotFound: return d.name + ": nothing to remove (no container " + d.container + ")";
+    case DownVerdict::NotFound:
+      return d.name + ": nothing to remove (no container " + d.container + ")";
     case DownVerdict::NotShared:
-      return d.name + ": session sidecar: its containers go when their anvil exits (see "
+      return d.name +
+             ": session sidecar: its containers go when their anvil exits (see "
              "`run-anvil doctor` for leftovers)";
   }
   return d.name;

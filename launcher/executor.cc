@@ -302,8 +302,8 @@ class Run {
 
   static Error daemon_error(const SidecarStep& step, const std::string& what,
                             const DockerError& e) {
-    return Error("sidecar \"" + step.name + "\": " + what + ": the Docker daemon said: " +
-                 e.what());
+    return Error("sidecar \"" + step.name + "\": " + what +
+                 ": the Docker daemon said: " + e.what());
   }
 
   ExecutorDeps& deps_;

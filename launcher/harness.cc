@@ -52,8 +52,7 @@ std::string mcp_config_fragment(Harness harness,
 }
 
 std::string harness_config_path(Harness harness) {
-  return harness == Harness::Claude ? "/run/swarmforge/mcp.json"
-                                    : "/run/swarmforge/opencode.json";
+  return harness == Harness::Claude ? "/run/swarmforge/mcp.json" : "/run/swarmforge/opencode.json";
 }
 
 HarnessInjection harness_injection(Harness harness, const std::string& host_path) {
@@ -96,8 +95,9 @@ std::unique_ptr<HarnessConfigFile> prepare_harness(
   const std::optional<Harness> which = parse_harness(harness);
   if (!which) throw UsageError("--harness must be claude or opencode (got " + harness + ")");
   if (!daemon_is_local) {
-    throw Error("--harness mounts a file of this host into the anvil, which needs a local Docker "
-                "daemon (DOCKER_HOST points elsewhere)");
+    throw Error(
+        "--harness mounts a file of this host into the anvil, which needs a local Docker "
+        "daemon (DOCKER_HOST points elsewhere)");
   }
   std::unique_ptr<HarnessConfigFile> file;
   std::string host_path = temp_root() + "/run-anvil-harness-XXXXXX/mcp.json";

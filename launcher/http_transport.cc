@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,12 @@ constexpr milliseconds kTcpConnectTimeout{2000};
 // How often an in-flight request looks for a cancellation (a signal): well under the second
 // within which an interrupted launcher must exit.
 constexpr milliseconds kCancelPoll{50};
+// Calls made while an error or a signal unwinds (RAII cleanup such as removing a probe container)
+// are not cancelled, but get at most this long, so cleanup cannot hold the exit hostage.
+constexpr milliseconds kCleanupTimeout{5000};
+
+// True inside a destructor run by unwinding, or inside a catch block.
+bool cleaning_up() { return std::uncaught_exceptions() > 0 || std::current_exception(); }
 
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
@@ -85,7 +92,8 @@ class CurlTransport final : public HttpTransport {
 
   HttpResponse request(const std::string& method, const std::string& path, const std::string& body,
                        milliseconds timeout) override {
-    if (check_cancelled_) check_cancelled_();
+    const bool cleanup = cleaning_up();
+    if (check_cancelled_ && !cleanup) check_cancelled_();
     Lease lease(*this);
     CURL* curl = lease.handle();
     // Reset keeps the live connection (keep-alive) but drops the previous request's options.
@@ -99,7 +107,8 @@ class CurlTransport final : public HttpTransport {
     }
     const std::string url = target_.base_url + path;
     // curl treats a zero timeout as "wait forever"; every call here must end.
-    const milliseconds total = std::max(timeout, milliseconds(1));
+    const milliseconds total =
+        std::max(cleanup ? std::min(timeout, kCleanupTimeout) : timeout, milliseconds(1));
     const milliseconds connect =
         std::min(total, target_.is_unix ? kUnixConnectTimeout : kTcpConnectTimeout);
 
@@ -125,7 +134,7 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
 
-    const CURLcode rc = perform(lease);
+    const CURLcode rc = perform(lease, cleanup ? std::function<void()>() : check_cancelled_);
     if (rc != CURLE_OK) throw unavailable(curl, rc, error_text, method, path, total);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -175,8 +184,8 @@ class CurlTransport final : public HttpTransport {
   };
 
   // Runs the transfer in short slices so a cancellation (a signal) is noticed within
-  // kCancelPoll even while the daemon is silent; check_cancelled_ throws to abandon it.
-  CURLcode perform(const Lease& lease) {
+  // kCancelPoll even while the daemon is silent; check_cancelled throws to abandon it.
+  CURLcode perform(const Lease& lease, const std::function<void()>& check_cancelled) {
     Attached attached(lease.multi(), lease.handle());
     for (;;) {
       int running = 0;
@@ -189,7 +198,7 @@ class CurlTransport final : public HttpTransport {
       while (CURLMsg* message = curl_multi_info_read(lease.multi(), &queued)) {
         if (message->msg == CURLMSG_DONE) return message->data.result;
       }
-      if (check_cancelled_) check_cancelled_();
+      if (check_cancelled) check_cancelled();
       curl_multi_poll(lease.multi(), nullptr, 0, static_cast<int>(kCancelPoll.count()), nullptr);
     }
   }

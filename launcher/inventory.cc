@@ -1,5 +1,6 @@
 #include "run_anvil/launcher/inventory.h"
 
+#include <algorithm>
 #include <future>
 
 #include "run_anvil/launcher/definition_origin.h"
@@ -24,25 +25,29 @@ std::map<std::string, std::optional<std::string>> look_up_images(
   for (const auto& d : definitions) images.insert(d.image);
   std::vector<std::pair<std::string, std::future<std::optional<std::string>>>> lookups;
   for (const auto& image : images) {
-    lookups.emplace_back(image, std::async(std::launch::async,
-                                           [&docker, image] { return docker.image_id(image); }));
+    lookups.emplace_back(
+        image, std::async(std::launch::async, [&docker, image] { return docker.image_id(image); }));
   }
   std::map<std::string, std::optional<std::string>> out;
   for (auto& [image, future] : lookups) out[image] = future.get();
   return out;
 }
 
-// Inspects concurrently: status on a host with many agents should not pay one round trip each.
+// Inspects concurrently, a bounded number at a time: status on a host with many agents should
+// not pay one round trip each, nor start hundreds of threads.
 std::vector<ContainerInfo> inspect_all(DockerCLI& docker, const std::vector<std::string>& ids) {
-  std::vector<std::future<std::optional<ContainerInfo>>> pending;
-  for (const auto& id : ids) {
-    pending.push_back(
-        std::async(std::launch::async, [&docker, id] { return docker.inspect_container(id); }));
-  }
+  constexpr std::size_t kParallel = 16;
   std::vector<ContainerInfo> out;
-  for (auto& f : pending) {
-    // Removed since the listing: it is simply not there any more.
-    if (auto info = f.get()) out.push_back(std::move(*info));
+  for (std::size_t start = 0; start < ids.size(); start += kParallel) {
+    std::vector<std::future<std::optional<ContainerInfo>>> pending;
+    for (std::size_t i = start; i < std::min(ids.size(), start + kParallel); ++i) {
+      pending.push_back(std::async(
+          std::launch::async, [&docker, &id = ids[i]] { return docker.inspect_container(id); }));
+    }
+    for (auto& f : pending) {
+      // Removed since the listing: it is simply not there any more.
+      if (auto info = f.get()) out.push_back(std::move(*info));
+    }
   }
   return out;
 }
@@ -58,13 +63,16 @@ bool is_managed(const ContainerInfo& c) {
   return label_of(c, sidecars::kLabelManagedBy) == sidecars::kManagedByValue;
 }
 
-Inventory take_inventory(DockerCLI& docker, const std::vector<sidecars::Definition>& definitions) {
+Inventory take_inventory(DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+                         const LivenessCheck* sessions) {
   auto images = std::async(std::launch::async,
                            [&docker, &definitions] { return look_up_images(docker, definitions); });
   Inventory inv;
   std::vector<std::string> managed_ids;
   for (auto& c : docker.list_containers({})) {
-    if (is_managed(c)) {
+    if (is_managed(c) && c.labels.count(sidecars::kLabelProbe)) {
+      inv.probes.push_back(std::move(c));
+    } else if (is_managed(c)) {
       managed_ids.push_back(c.id);
     } else if (c.name.rfind(kSharedPrefix, 0) == 0) {
       inv.squatters.push_back(std::move(c));
@@ -90,7 +98,7 @@ Inventory take_inventory(DockerCLI& docker, const std::vector<sidecars::Definiti
 
   sidecar_networks.insert(sidecars::kDefaultNetwork);
   for (const auto& net : sidecar_networks) inv.networks[net] = docker.inspect_network(net);
-  inv.session_networks = docker.list_networks({{sidecars::kLabelSession, ""}});
+  if (sessions) inv.stale_sessions = find_stale_sessions(docker, *sessions);
   inv.image_ids = images.get();
   return inv;
 }

@@ -25,6 +25,22 @@ nlohmann::json step_json(const sidecars::SidecarStep& s) {
           {"timeout_ms", s.probe.timeout.count()}};
 }
 
+// Only for plans with session sidecars, so other plans print exactly as before.
+nlohmann::json session_json(const sidecars::SessionPlan& s) {
+  return {{"anvil_name", s.anvil_name},
+          {"name_inserted", s.name_inserted},
+          {"network", s.network},
+          {"anvil_network", s.anvil_network},
+          {"volumes", s.volumes}};
+}
+
+void print_session(std::ostream& out, const sidecars::SessionPlan& s) {
+  out << "session " << s.anvil_name << (s.name_inserted ? " (generated --name)" : "");
+  if (!s.network.empty()) out << ": network " << s.network << " (create, remove after the run)";
+  if (!s.anvil_network.empty()) out << ", anvil joins " << s.anvil_network << " once it starts";
+  out << "\n";
+}
+
 }  // namespace
 
 std::string shell_quote(const std::string& arg) {
@@ -48,17 +64,20 @@ void print_plan(std::ostream& out, const sidecars::Plan& plan, bool json) {
     j["env"] = nlohmann::json::object();
     for (const auto& [k, v] : plan.env) j["env"][k] = v;
     j["anvil_argv"] = plan.anvil_argv;
+    if (plan.session) j["session"] = session_json(*plan.session);
     out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   if (!plan.network.empty()) {
     out << "network " << plan.network << (plan.create_network ? " (create)" : " (exists)") << "\n";
   }
+  if (plan.session) print_session(out, *plan.session);
   for (const auto& s : plan.steps) {
     out << "sidecar " << s.name << ": " << sidecars::to_string(s.action) << " " << s.container
         << " (" << s.reason << ")";
     if (!s.depends_on.empty()) out << ", after " << joined(s.depends_on);
     if (s.connect) out << ", connect to " << s.network;
+    if (!s.session_network.empty()) out << ", join " << s.session_network;
     out << ", ready when " << s.probe.describe() << "\n";
   }
   out << "anvil: " << joined(plan.anvil_argv) << "\n";

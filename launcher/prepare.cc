@@ -30,7 +30,8 @@ void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan)
 
 std::unique_ptr<DockerCLI> connect_docker() {
   // A signal abandons whatever daemon call is in flight (see install_signal_handlers).
-  return make_engine_api(make_curl_transport(resolve_docker_endpoint(), [] { throw_if_interrupted(); }));
+  return make_engine_api(
+      make_curl_transport(resolve_docker_endpoint(), [] { throw_if_interrupted(); }));
 }
 
 Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,

@@ -39,7 +39,7 @@ ProbeContainer::ProbeContainer(DockerCLI& docker, const std::string& image,
                                              std::to_string(port), std::to_string(seconds)};
   spec.cmd = std::vector<std::string>{};
   spec.labels = {{sidecars::kLabelManagedBy, sidecars::kManagedByValue},
-                 {"swarmforge.probe", host}};
+                 {sidecars::kLabelProbe, host}};
   spec.network = network;
   id_ = docker_.create_container(spec);
   try {

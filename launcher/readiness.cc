@@ -247,9 +247,11 @@ class Waiter {
 
 std::chrono::milliseconds poll_interval(const sidecars::Probe& probe, int n) {
   if (probe.interval) return *probe.interval;
-  // TCP dials are cheap local syscalls; daemon-backed checks cost a round trip each.
+  // TCP dials are cheap local syscalls; daemon-backed checks cost a round trip each. The TCP
+  // cap bounds how late an open port is noticed: 100 ms made the median detection latency
+  // 64 ms (tests/bench), 25 ms makes it 18 ms, for a refused dial every 25 ms.
   milliseconds first = probe.mode == ReadinessMode::Tcp ? milliseconds(10) : milliseconds(50);
-  milliseconds cap = probe.mode == ReadinessMode::Tcp ? milliseconds(100) : milliseconds(250);
+  milliseconds cap = probe.mode == ReadinessMode::Tcp ? milliseconds(25) : milliseconds(250);
   milliseconds d = first * (1 << std::min(n, 5));
   return std::min(d, cap);
 }

@@ -15,13 +15,14 @@ std::vector<std::string> apply_safe_recreation(DockerCLI& docker,
   const std::vector<std::string> needing = sidecars::containers_needing_users(plan, observed);
   if (!needing.empty()) {
     std::vector<SidecarContainer> sidecars;
-    for (const auto& name : needing) sidecars.push_back(sidecar_container(observed.containers.at(name)));
+    for (const auto& name : needing)
+      sidecars.push_back(sidecar_container(observed.containers.at(name)));
     std::set<std::string> known_ids;
     for (const auto& [name, c] : observed.containers) known_ids.insert(c.id);
     users = find_sidecar_users(docker, sidecars, known_ids);
   }
-  sidecars::RecreationInputs in{observed, users, {forced.begin(), forced.end()},
-                                definition_origins(definitions)};
+  sidecars::RecreationInputs in{
+      observed, users, {forced.begin(), forced.end()}, definition_origins(definitions)};
   return sidecars::apply_recreation_policy(plan, in);
 }
 

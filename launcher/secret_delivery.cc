@@ -61,8 +61,8 @@ std::string ustar_single_file(const std::string& name, std::string_view content,
   octal(header, 108, 8, uid);
   octal(header, 116, 8, gid);
   octal(header, 124, 12, content.size());
-  octal(header, 136, 12, 0);  // mtime: fixed, so the archive depends only on its inputs
-  header[156] = '0';          // regular file
+  octal(header, 136, 12, 0);              // mtime: fixed, so the archive depends only on its inputs
+  header[156] = '0';                      // regular file
   std::memcpy(&header[257], "ustar", 6);  // magic "ustar\0"
   header[263] = '0';
   header[264] = '0';
@@ -83,8 +83,8 @@ std::string ustar_single_file(const std::string& name, std::string_view content,
 }
 
 std::vector<std::string> secret_wrapper_entrypoint() {
-  return {"/bin/sh", "-c",
-          std::string("set -a; . ") + kSecretsFile + "; set +a; exec \"$@\"", "sh"};
+  return {"/bin/sh", "-c", std::string("set -a; . ") + kSecretsFile + "; set +a; exec \"$@\"",
+          "sh"};
 }
 
 std::vector<std::string> effective_argv(const sidecars::Definition& definition,
@@ -93,13 +93,13 @@ std::vector<std::string> effective_argv(const sidecars::Definition& definition,
   const bool own_entrypoint = definition.entrypoint && !definition.entrypoint->empty();
   if (own_entrypoint) {
     argv = *definition.entrypoint;
-    if (definition.command) argv.insert(argv.end(), definition.command->begin(),
-                                        definition.command->end());
+    if (definition.command)
+      argv.insert(argv.end(), definition.command->begin(), definition.command->end());
   } else {
     // `entrypoint = []` clears the image's; absent keeps it.
     if (!definition.entrypoint) argv = image.entrypoint;
-    const auto& cmd = definition.command && !definition.command->empty() ? *definition.command
-                                                                          : image.cmd;
+    const auto& cmd =
+        definition.command && !definition.command->empty() ? *definition.command : image.cmd;
     argv.insert(argv.end(), cmd.begin(), cmd.end());
   }
   if (argv.empty()) {

@@ -1,12 +1,12 @@
 #include "run_anvil/launcher/secrets.h"
 
 #include <sys/stat.h>
+#include <toml++/toml.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "run_anvil/errors.h"
 #include "run_anvil/launcher/capture.h"
@@ -109,8 +109,9 @@ ProviderTable parse_provider_table(std::string_view text, const std::string& pat
           continue;
         }
         if (name == "env" || name == "file") {
-          problems.push_back({path, line, "provider \"" + name + "\" is built in and cannot be " +
-                                              "redefined; choose another name"});
+          problems.push_back({path, line,
+                              "provider \"" + name + "\" is built in and cannot be " +
+                                  "redefined; choose another name"});
           continue;
         }
         const toml::array* argv = node.as_array();
@@ -122,9 +123,10 @@ ProviderTable parse_provider_table(std::string_view text, const std::string& pat
           if (ok) command.push_back(item->get());
         }
         if (!ok) {
-          problems.push_back({path, line, "providers." + name + " must be a non-empty array of " +
-                                              "strings: the command and its arguments, e.g. " +
-                                              "[\"op\", \"read\", \"{ref}\"]"});
+          problems.push_back({path, line,
+                              "providers." + name + " must be a non-empty array of " +
+                                  "strings: the command and its arguments, e.g. " +
+                                  "[\"op\", \"read\", \"{ref}\"]"});
           continue;
         }
         table.commands[name] = std::move(command);

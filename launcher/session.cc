@@ -1,6 +1,7 @@
 #include "run_anvil/launcher/session.h"
 
 #include <algorithm>
+#include <future>
 #include <random>
 
 #include "run_anvil/errors.h"
@@ -34,19 +35,23 @@ SessionResources* session_of(std::map<std::string, SessionResources>& by_id,
   return &s;
 }
 
+// The three listings run concurrently: every launch sweeps, so this must not add latency.
 std::vector<SessionResources> list_with(DockerCLI& docker,
                                         const std::map<std::string, std::string>& selector) {
+  auto networks = std::async(std::launch::async, [&] { return docker.list_networks(selector); });
+  auto volumes = std::async(std::launch::async, [&] { return docker.list_volumes(selector); });
   std::map<std::string, SessionResources> by_id;
   for (const auto& c : docker.list_containers(selector)) {
     if (auto* s = session_of(by_id, c.labels)) s->containers.push_back(c.id);
   }
-  for (const auto& n : docker.list_networks(selector)) {
+  for (const auto& n : networks.get()) {
     if (auto* s = session_of(by_id, n.labels)) s->networks.push_back(n.name);
   }
-  for (const auto& v : docker.list_volumes(selector)) {
+  for (const auto& v : volumes.get()) {
     if (auto* s = session_of(by_id, v.labels)) s->volumes.push_back(v.name);
   }
   std::vector<SessionResources> out;
+  out.reserve(by_id.size());
   for (auto& [id, s] : by_id) out.push_back(std::move(s));
   return out;
 }
@@ -136,14 +141,15 @@ std::vector<std::string> remove_session(DockerCLI& docker, const SessionResource
 void sweep_stale_sessions(DockerCLI& docker, Progress& progress, const LivenessCheck& alive) {
   try {
     for (const auto& s : find_stale_sessions(docker, alive)) {
-      progress.sidecar("session " + s.anvil_name,
-                       "removing what a killed launcher left behind", false);
+      progress.sidecar("session " + s.anvil_name, "removing what a killed launcher left behind",
+                       false);
       for (const auto& problem : remove_session(docker, s)) {
         progress.warn("leftover session " + s.anvil_name + ": " + problem);
       }
     }
-  } catch (const Error& e) {
-    if (e.exit_code() != exit_codes::kLauncherFailure) throw;  // an interruption
+  } catch (const DockerError& e) {
+    // The daemon answered, but not as hoped: the launch itself may still work. An unreachable
+    // daemon or an interruption propagates: the launch could not go on anyway.
     progress.warn(std::string("could not look for leftover sessions: ") + e.what());
   }
 }

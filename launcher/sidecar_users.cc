@@ -31,8 +31,8 @@ SidecarContainer sidecar_container(const ContainerInfo& info) {
 }
 
 SidecarContainer sidecar_container(const sidecars::ObservedContainer& observed) {
-  SidecarContainer s{observed.id, observed.name,
-                     label_or_empty(observed.labels, sidecars::kLabelName), {}};
+  SidecarContainer s{
+      observed.id, observed.name, label_or_empty(observed.labels, sidecars::kLabelName), {}};
   for (const auto& [net, unused] : observed.network_ips) s.networks.insert(net);
   return s;
 }

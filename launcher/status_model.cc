@@ -27,7 +27,8 @@ void fill_from_container(SidecarStatus& s, const ContainerInfo& c, const Invento
   if (!c.running) return;
   s.started_at = c.started_at;
   if (auto started = epoch_seconds(c.started_at)) {
-    long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    long long now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     s.uptime_seconds = std::max(0LL, now_s - *started);
   }
   if (auto r = ready.find(c.name); r != ready.end()) {
@@ -145,9 +146,9 @@ StatusReport build_status(const std::vector<Definition>& definitions, const Inve
   });
   for (auto& r : rest) report.sidecars.push_back(std::move(r));
   report.total_count = static_cast<int>(report.sidecars.size());
-  report.running_count = static_cast<int>(
-      std::count_if(report.sidecars.begin(), report.sidecars.end(),
-                    [](const SidecarStatus& s) { return s.state == "running"; }));
+  report.running_count =
+      static_cast<int>(std::count_if(report.sidecars.begin(), report.sidecars.end(),
+                                     [](const SidecarStatus& s) { return s.state == "running"; }));
   return report;
 }
 

@@ -59,17 +59,15 @@ std::string stale_text(const SidecarStatus& s) {
   return *s.stale ? "yes: " + s.stale_reason : "no";
 }
 
-std::string layer_text(const SidecarStatus& s) {
-  return s.discovered ? s.layer : "not discovered";
-}
+std::string layer_text(const SidecarStatus& s) { return s.discovered ? s.layer : "not discovered"; }
 
 std::vector<std::vector<std::string>> cells(const StatusReport& report) {
   std::vector<std::vector<std::string>> rows{{"NAME", "LAYER", "LIFECYCLE", "STATE", "READY",
                                               "STALE", "UPTIME", "NETWORKS", "USED BY",
                                               "CONTAINER"}};
   for (const auto& s : report.sidecars) {
-    rows.push_back({s.name, layer_text(s), s.lifecycle.empty() ? "-" : s.lifecycle,
-                    state_text(s), yes_no(s.ready), stale_text(s),
+    rows.push_back({s.name, layer_text(s), s.lifecycle.empty() ? "-" : s.lifecycle, state_text(s),
+                    yes_no(s.ready), stale_text(s),
                     s.uptime_seconds ? uptime_text(*s.uptime_seconds) : "-", joined(s.networks),
                     joined(s.used_by), s.container.empty() ? "-" : s.container});
   }
@@ -97,8 +95,7 @@ void print_plain(std::ostream& out, const StatusReport& report) {
   for (const auto& s : report.sidecars) {
     out << s.name << " layer=" << (s.discovered ? s.layer : "-")
         << " lifecycle=" << (s.lifecycle.empty() ? "-" : s.lifecycle) << " state=" << s.state
-        << " ready=" << yes_no(s.ready)
-        << " stale=" << (s.stale ? (*s.stale ? "yes" : "no") : "-");
+        << " ready=" << yes_no(s.ready) << " stale=" << (s.stale ? (*s.stale ? "yes" : "no") : "-");
     if (!s.stale_reason.empty()) out << " stale_reason=\"" << s.stale_reason << "\"";
     if (s.name_clash) out << " name_clash=yes";
     out << " uptime=" << (s.uptime_seconds ? uptime_text(*s.uptime_seconds) : "-")

@@ -1,7 +1,9 @@
 #include "run_anvil/launcher/status_probe.h"
 
+#include <atomic>
 #include <future>
 #include <mutex>
+#include <optional>
 
 #include "run_anvil/launcher/progress.h"
 #include "run_anvil/launcher/readiness.h"
@@ -44,14 +46,38 @@ const Definition* definition_of(const ContainerInfo& c, const std::vector<Defini
   return nullptr;
 }
 
+// Notices the probe degrading to a running check: that says nothing about readiness.
+class DegradeDetector : public Progress {
+ public:
+  void sidecar(const std::string&, const std::string&, bool) override {}
+  void waiting(const std::string&, const std::string&) override {}
+  void warn(const std::string&) override { degraded = true; }
+  void finish() override {}
+  std::atomic<bool> degraded{false};
+};
+
+std::optional<bool> probe_once(DockerCLI& docker, Clock& clock, TcpDialer& dialer,
+                               const sidecars::SidecarStep& step, const std::string& id,
+                               const std::string& ip) {
+  DegradeDetector progress;
+  std::once_flag degrade_warning;
+  ReadinessDeps deps{docker, clock, dialer, progress, [] {}, &degrade_warning};
+  bool ready = true;
+  try {
+    wait_ready(deps, step, id, ip);
+  } catch (const Error&) {
+    ready = false;
+  }
+  if (progress.degraded) return std::nullopt;
+  return ready;
+}
+
 }  // namespace
 
 ReadyResults probe_readiness(DockerCLI& docker, Clock& clock, TcpDialer& dialer,
-                             const std::vector<Definition>& definitions,
-                             const Inventory& inventory, std::chrono::milliseconds budget) {
-  auto progress = make_stderr_progress(Verbosity::Quiet, false);
-  std::once_flag degrade_warning;
-  std::vector<std::pair<std::string, std::future<bool>>> pending;
+                             const std::vector<Definition>& definitions, const Inventory& inventory,
+                             std::chrono::milliseconds budget) {
+  std::vector<std::pair<std::string, std::future<std::optional<bool>>>> pending;
   for (const auto& c : inventory.managed) {
     const Definition* d = c.running ? definition_of(c, definitions) : nullptr;
     if (!d) continue;
@@ -60,17 +86,13 @@ ReadyResults probe_readiness(DockerCLI& docker, Clock& clock, TcpDialer& dialer,
     std::string ip;
     if (auto net = c.networks.find(step.network); net != c.networks.end()) ip = net->second.ip;
     pending.emplace_back(c.name, std::async(std::launch::async, [&, step, ip, id = c.id] {
-      ReadinessDeps deps{docker, clock, dialer, *progress, [] {}, &degrade_warning};
-      try {
-        wait_ready(deps, step, id, ip);
-        return true;
-      } catch (const Error&) {
-        return false;
-      }
-    }));
+                           return probe_once(docker, clock, dialer, step, id, ip);
+                         }));
   }
   ReadyResults results;
-  for (auto& [name, future] : pending) results[name] = future.get();
+  for (auto& [name, future] : pending) {
+    if (auto ready = future.get()) results[name] = *ready;
+  }
   return results;
 }
 

@@ -96,16 +96,19 @@ std::vector<std::string> apply_recreation_policy(Plan& plan, const RecreationInp
     } else if (!users.empty()) {
       warnings.push_back(name + " is in use by " + join_names(users) +
                          " and was created from a different definition of \"" + name + "\" (" +
-                         theirs + ", not " + mine_of(step, in) + "): two projects define a "
+                         theirs + ", not " + mine_of(step, in) +
+                         "): two projects define a "
                          "shared sidecar of this name differently. Keeping the running one; "
                          "rename the sidecar in one of the projects so each gets its own "
-                         "container (or take it over with `run-anvil --recreate " + name +
-                         "` when it is free)");
+                         "container (or take it over with `run-anvil --recreate " +
+                         name + "` when it is free)");
       keep_running(step, c, join_names(users));
     } else if (!theirs.empty()) {
-      warnings.push_back("replacing " + step.container + ", which was created from a different "
-                         "definition of \"" + name + "\" (" + theirs + ", not " +
-                         mine_of(step, in) + "): two projects that define a shared sidecar of "
+      warnings.push_back("replacing " + step.container +
+                         ", which was created from a different "
+                         "definition of \"" +
+                         name + "\" (" + theirs + ", not " + mine_of(step, in) +
+                         "): two projects that define a shared sidecar of "
                          "the same name differently replace each other's container on every "
                          "launch; rename the sidecar in one of them");
     }

@@ -13,8 +13,8 @@ bool is_session(const Definition& d) { return d.lifecycle == Lifecycle::Session;
 // Docker's rule for container names, which the session's container and network names build on.
 bool valid_container_name(std::string_view name) {
   auto ok = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
   };
   if (name.size() < 2 || name[0] == '_' || name[0] == '.' || name[0] == '-') return false;
   return std::all_of(name.begin(), name.end(), ok);
@@ -47,10 +47,9 @@ std::optional<SessionPlan> plan_session(const std::vector<Definition>& definitio
   session.labels = options.session_labels;
   session.labels[kLabelManagedBy] = kManagedByValue;
   session.labels[kLabelSession] = session.anvil_name;
-  const bool network_facing = std::any_of(definitions.begin(), definitions.end(),
-                                          [](const Definition& d) {
-                                            return is_session(d) && d.network_facing();
-                                          });
+  const bool network_facing =
+      std::any_of(definitions.begin(), definitions.end(),
+                  [](const Definition& d) { return is_session(d) && d.network_facing(); });
   if (network_facing) {
     session.network = session_network_name(session.anvil_name);
     // Docker's API (before 1.44) attaches a container to one network at create time. The
@@ -101,8 +100,8 @@ void place_mounts(SidecarStep& step, const Definition& definition,
                   "path is known");
     }
     if (options.workspace.find(':') != std::string::npos) {
-      throw Error("sidecar \"" + definition.name + "\" mounts the workspace " +
-                  options.workspace + ", whose path contains ':', which a Docker bind cannot " +
+      throw Error("sidecar \"" + definition.name + "\" mounts the workspace " + options.workspace +
+                  ", whose path contains ':', which a Docker bind cannot " +
                   "express; use a workspace path without ':'");
     }
     step.workspace = options.workspace;

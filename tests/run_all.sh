@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: on a fresh Debian 12 machine as root, installs what is needed, builds,
-# runs the unit tests (ctest) and the end-to-end tests against a real dockerd.
+# runs the unit tests (ctest) and the end-to-end tests against a real dockerd, then the unit tests
+# again under ASan + UBSan and a bounded libFuzzer run over definitions.
 #   bash tests/run_all.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,3 +14,8 @@ say "unit tests"
 say "end-to-end tests against $(docker version -f '{{.Server.Version}}' 2>/dev/null || echo '?') (API $(docker version -f '{{.Server.APIVersion}}'))"
 RUN_ANVIL_REAL_DOCKER=1 "$RUN_ANVIL_BUILD/unit_tests" --gtest_filter='EngineApiReal*' --gtest_brief=1
 bash "$HERE/e2e/run.sh"
+
+# Hardening (issue 6): the unit suite again under ASan + UBSan, then bounded fuzzing.
+source "$HERE/lib/hardening.sh"
+sanitized_unit_tests
+fuzz_definitions

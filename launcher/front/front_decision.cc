@@ -57,6 +57,8 @@ bool parse_own(const std::vector<std::string>& own, Parsed& p) {
       value = own[++i];
     }
     if (value.empty()) return false;
+    // A bad --harness is a usage error the full launcher reports.
+    if (name == "--harness" && value != "claude" && value != "opencode") return false;
     store(p, name, value);
   }
   return !(p.quiet && p.verbose);

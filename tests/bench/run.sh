@@ -3,7 +3,9 @@
 # repeated runs, and every pair is measured in the same run, interleaved rep by rep (the order
 # alternates), so a busy machine slows both sides alike. Prints markdown tables on stdout; the
 # README's Performance section is a paste of them. Figures only: nothing here passes or fails.
-#   bash tests/bench/run.sh                       # about 5-8 minutes on 2 cores
+#   bash tests/bench/run.sh                       # all cases: about 8 minutes on 2 cores
+#   bash tests/bench/run.sh cold readiness        # only some of: passthrough warm cold
+#                                                 #   readiness compose micro
 #   BENCH_REPS=30 BENCH_COLD_REPS=12 bash tests/bench/run.sh
 # Everything it creates is named bench-* (containers swarmforge-shared-bench-*, compose project
 # bench-compose) and removed at exit; it never prunes. The managed network swarmforge-net is left
@@ -106,20 +108,44 @@ ra() {  # ra STACK ARGS... — run-anvil with only that stack declared
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
-# measure REPS VARIANT... — runs run_<variant> REPS times each, interleaved, rotating the order
-# every rep; prep_<variant> (if defined) runs untimed before each. Microseconds go to $B/t.<variant>.
+# The pid of the local dockerd (the benchmark runs beside it).
+dockerd_pid() { cat /var/run/docker.pid 2>/dev/null || pgrep -xo dockerd || true; }
+
+# with_retry CMD... — runs CMD; when it failed because dockerd was restarted meanwhile (another
+# developer's test on a shared machine), waits for the daemon and runs it again (3 tries). CMD
+# records nothing unless it succeeds.
+with_retry() {
+  local pid try
+  for try in 1 2 3; do
+    pid="$(dockerd_pid)"
+    "$@" && return 0
+    for _ in $(seq 1 60); do docker_ok && break; sleep 1; done
+    [ "$(dockerd_pid)" != "$pid" ] || return 1
+    say "dockerd was restarted during a run (try $try); repeating that run"
+  done
+  return 1
+}
+
+# One run of run_<variant>, after prep_<variant> (if defined, untimed); microseconds to t.<variant>.
+timed_run() {
+  local v="$1" t0 t1
+  if declare -F "prep_$v" >/dev/null; then "prep_$v" >>"$LOG" 2>&1 || return 1; fi
+  t0=$EPOCHREALTIME
+  "run_$v" >>"$LOG" 2>&1 || return 1
+  t1=$EPOCHREALTIME
+  echo $((${t1/./} - ${t0/./})) >>"$B/t.$v"
+}
+
+# measure REPS VARIANT... — REPS timed runs of each variant, interleaved, rotating the order
+# every rep so that neither side always runs right after the other.
 measure() {
-  local reps="$1" r i v t0 t1
+  local reps="$1" r i v
   shift
   local variants=("$@") n=$#
   for ((r = 0; r < reps; r++)); do
     for ((i = 0; i < n; i++)); do
       v="${variants[$(((r + i) % n))]}"
-      if declare -F "prep_$v" >/dev/null; then "prep_$v" >>"$LOG" 2>&1 || die "prep_$v failed"; fi
-      t0=$EPOCHREALTIME
-      "run_$v" >>"$LOG" 2>&1 || die "run_$v failed"
-      t1=$EPOCHREALTIME
-      echo $((${t1/./} - ${t0/./})) >>"$B/t.$v"
+      with_retry timed_run "$v" || die "run_$v failed"
     done
   done
 }
@@ -134,7 +160,7 @@ count() { wc -l <"$B/t.$1" | tr -d ' '; }
 # hyperfine_pair NAME CMD NAME CMD — millisecond cases, exec'd without a shell; medians into t.*
 hyperfine_pair() {
   hyperfine -N --warmup 20 --runs "$FAST_RUNS" --export-csv "$B/hf.csv" \
-    -n "$1" "$2" -n "$3" "$4" >>"$LOG" 2>&1 || die "hyperfine failed"
+    -n "$1" "$2" -n "$3" "$4" >>"$LOG" 2>&1 || return 1
   awk -F, -v runs="$FAST_RUNS" -v dir="$B" 'NR > 1 {
       printf "%d\n", $4 * 1e6 > (dir "/t." $1); print runs > (dir "/n." $1) }' "$B/hf.csv"
 }
@@ -145,6 +171,7 @@ ms() { awk -v x="$1" 'BEGIN { if (x < 10) printf "%.2f", x; else if (x < 100) pr
 
 # row WHAT BASELINE_LABEL BASE_VARIANT LABEL VARIANT — one line of the main table.
 row() {
+  [ -f "$B/t.$3" ] && [ -f "$B/t.$5" ] || return 0
   local b m
   b="$(median_ms "$3")"
   m="$(median_ms "$5")"
@@ -162,7 +189,7 @@ adj_usec() { awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d%06d\
 bench_passthrough() {
   say "1/6 passthrough"
   (cd "$B/ws" && hyperfine_pair plain "$(type -P true)" \
-    run-anvil "$RUN_ANVIL_BIN -- $(type -P true)")
+    run-anvil "$RUN_ANVIL_BIN -- $(type -P true)") || die "hyperfine failed"
 }
 
 run_docker() { "${HARNESS[@]}"; }
@@ -171,16 +198,16 @@ run_warm5() { ra warm5 -- "${HARNESS[@]}"; }
 
 bench_warm() {
   say "2/6 warm launches ($REPS reps)"
-  ra warm5 -- "${HARNESS[@]}" >>"$LOG" 2>&1 || die "could not bring up the warm stack"
+  with_retry run_warm5 >>"$LOG" 2>&1 || die "could not bring up the warm stack"
   measure 2 docker warm1 warm5 && rm -f "$B"/t.*warm* "$B/t.docker"  # warm-up, discarded
   measure "$REPS" docker warm1 warm5
   # The launcher alone: the harness is a no-op named docker, so nothing but run-anvil is timed.
   local noop=("$B/noop/docker" run --rm --network "$NET" "$TEST_IMAGE" true)
-  hyperfine_pair noop "${noop[*]}" ra-noop-1 \
-    "$RUN_ANVIL_BIN --user-sidecars $B/none --repo-sidecars $B/stacks/warm1 --workspace $B/ws -- ${noop[*]}"
-  mv "$B/hf.csv" "$B/hf1.csv"
-  hyperfine_pair noop5 "${noop[*]}" ra-noop-5 \
-    "$RUN_ANVIL_BIN --user-sidecars $B/none --repo-sidecars $B/stacks/warm5 --workspace $B/ws -- ${noop[*]}"
+  local ra_cmd="$RUN_ANVIL_BIN --user-sidecars $B/none --workspace $B/ws --repo-sidecars $B/stacks"
+  with_retry hyperfine_pair noop "${noop[*]}" ra-noop-1 "$ra_cmd/warm1 -- ${noop[*]}" ||
+    die "hyperfine failed"
+  with_retry hyperfine_pair noop5 "${noop[*]}" ra-noop-5 "$ra_cmd/warm5 -- ${noop[*]}" ||
+    die "hyperfine failed"
 }
 
 prep_cold1() { remove_managed swarmforge-shared-bench-cold-; }
@@ -196,22 +223,26 @@ bench_cold() {
 
 # Clocks: the sidecar's and the harness's stamps come from adjtimex inside containers, the
 # launcher's from bash on the host; all read the one kernel's CLOCK_REALTIME.
+ready_sample() {
+  local listen exec_at inside t0 plain
+  remove_managed swarmforge-shared-bench-ready || return 1
+  ra ready -- "$B/stamp/docker" run --rm --network "$NET" "$TEST_IMAGE" adjtimex \
+    >"$B/harness.out" 2>>"$LOG" || return 1
+  listen="$(docker logs swarmforge-shared-bench-ready 2>&1 | adj_usec)" || return 1
+  exec_at="$(<"$B/exec_at")"
+  inside="$(adj_usec <"$B/harness.out")"
+  t0=$EPOCHREALTIME
+  docker run --rm --network "$NET" "$TEST_IMAGE" adjtimex >"$B/plain.out" || return 1
+  plain="$(adj_usec <"$B/plain.out")"
+  echo $((${exec_at/./} - listen)) >>"$B/t.detect"
+  echo $((inside - listen)) >>"$B/t.to_harness"
+  echo $((plain - ${t0/./})) >>"$B/t.docker_start"
+}
+
 bench_readiness() {
   say "4/6 readiness latency ($READY_REPS reps)"
-  local r listen exec_at inside t0
-  for ((r = 0; r < READY_REPS; r++)); do
-    remove_managed swarmforge-shared-bench-ready
-    ra ready -- "$B/stamp/docker" run --rm --network "$NET" "$TEST_IMAGE" adjtimex \
-      >"$B/harness.out" 2>>"$LOG" || die "readiness run failed"
-    listen="$(docker logs swarmforge-shared-bench-ready 2>&1 | adj_usec)"
-    exec_at="$(<"$B/exec_at")"
-    inside="$(adj_usec <"$B/harness.out")"
-    echo $((${exec_at/./} - listen)) >>"$B/t.detect"
-    echo $((inside - listen)) >>"$B/t.to_harness"
-    t0=$EPOCHREALTIME
-    docker run --rm --network "$NET" "$TEST_IMAGE" adjtimex >"$B/plain.out"
-    echo $(($(adj_usec <"$B/plain.out") - ${t0/./})) >>"$B/t.docker_start"
-  done
+  local r
+  for ((r = 0; r < READY_REPS; r++)); do with_retry ready_sample || die "readiness run failed"; done
 }
 
 write_compose_file() {
@@ -261,12 +292,13 @@ prep_racold5() { remove_managed swarmforge-shared-bench-warm-; }
 bench_compose() {
   if [ -z "$COMPOSE" ]; then
     say "5/6 docker-compose: not available, skipped"
+    touch "$B/compose.skipped"
     return
   fi
   write_compose_file
   say "5/6 docker-compose vs run-anvil, warm ($REPS reps) and cold ($COLD_REPS reps)"
-  run_compose >>"$LOG" 2>&1 || die "the compose stack did not come up healthy"
-  ra warm5 -- "${HARNESS[@]}" >>"$LOG" 2>&1 || die "could not bring up the warm stack"
+  with_retry run_compose >>"$LOG" 2>&1 || die "the compose stack did not come up healthy"
+  with_retry run_warm5 >>"$LOG" 2>&1 || die "could not bring up the warm stack"
   measure "$REPS" composewarm rawarm5
   measure "$COLD_REPS" composecold racold5
   compose down -t 1 >>"$LOG" 2>&1 || true
@@ -311,32 +343,36 @@ report() {
   if [ -f "$B/t.composewarm" ]; then
     row "5 warm, 5 sidecars + harness" 'docker-compose' composewarm 'run-anvil' rawarm5
     row "5 cold, 5 sidecars + harness" 'docker-compose' composecold 'run-anvil' racold5
-  else
+  elif [ -f "$B/compose.skipped" ]; then
     echo '| 5 docker-compose | not installed: not measured | | | | | | |'
   fi
-  echo
-  echo '| 4 readiness (sidecar listening at t=0) | median | reps |'
-  echo '|---|---|---|'
-  printf '| run-anvil executes the harness (detection latency) | %s ms | %s |\n' \
-    "$(ms "$(median_ms detect)")" "$(count detect)"
-  printf '| harness container runs its first command | %s ms | %s |\n' \
-    "$(ms "$(median_ms to_harness)")" "$(count to_harness)"
-  printf '| for comparison: plain `docker run` invoked -> first command | %s ms | %s |\n' \
-    "$(ms "$(median_ms docker_start)")" "$(count docker_start)"
-  echo
-  echo '| micro-benchmark, 100 definitions (median of 5) | CPU time | wall time |'
-  echo '|---|---|---|'
-  awk -F, '$1 ~ /_median"$/ { gsub(/"/, "", $1); sub(/_median$/, "", $1);
-      printf "| %s | %.0f %s | %.0f %s |\n", $1, $4, $5, $3, $5 }' "$B/micro.csv"
+  if [ -f "$B/t.detect" ]; then
+    echo
+    echo '| 4 readiness (sidecar listening at t=0) | median | reps |'
+    echo '|---|---|---|'
+    printf '| run-anvil executes the harness (detection latency) | %s ms | %s |\n' \
+      "$(ms "$(median_ms detect)")" "$(count detect)"
+    printf '| harness container runs its first command | %s ms | %s |\n' \
+      "$(ms "$(median_ms to_harness)")" "$(count to_harness)"
+    printf '| for comparison: plain `docker run` invoked -> first command | %s ms | %s |\n' \
+      "$(ms "$(median_ms docker_start)")" "$(count docker_start)"
+  fi
+  if [ -f "$B/micro.csv" ]; then
+    echo
+    echo '| micro-benchmark, 100 definitions (median of 5) | CPU time | wall time |'
+    echo '|---|---|---|'
+    awk -F, '$1 ~ /_median"$/ { gsub(/"/, "", $1); sub(/_median$/, "", $1);
+        printf "| %s | %.0f %s | %.0f %s |\n", $1, $4, $5, $3, $5 }' "$B/micro.csv"
+  fi
 }
 
+CASES=("$@")
+((${#CASES[@]})) || CASES=(passthrough warm cold readiness compose micro)
+for c in "${CASES[@]}"; do
+  declare -F "bench_$c" >/dev/null || die "unknown case $c (passthrough warm cold readiness compose micro)"
+done
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 remove_managed swarmforge-shared-bench- || true
 make_stacks
-bench_passthrough
-bench_warm
-bench_cold
-bench_readiness
-bench_compose
-bench_micro
+for c in "${CASES[@]}"; do "bench_$c"; done
 report

@@ -27,9 +27,9 @@ namespace {
 struct Pair {
   int client = -1;
   int upstream = -1;
-  std::string seen;           // recent client bytes, to find triggers across reads
-  bool hold_request = false;  // stop relaying client -> upstream
-  bool hold_response = false; // stop relaying upstream -> client
+  std::string seen;            // recent client bytes, to find triggers across reads
+  bool hold_request = false;   // stop relaying client -> upstream
+  bool hold_response = false;  // stop relaying upstream -> client
 };
 
 sockaddr_un address(const std::string& path) {

@@ -143,7 +143,8 @@ test_se_concurrent_sessions_with_the_same_sidecar_are_isolated() {
 }
 
 test_se_anvil_keeps_its_own_network_next_to_the_session() {
-  local net="e2e-se-net-$E2E_TAG" peer="e2e-se-peer-$E2E_TAG"
+  # The peer is reached by DNS name: keep it under 63 characters (no tag in it).
+  local net="e2e-se-net-$E2E_TAG" peer="e2e-se-peer-$$-$RANDOM"
   docker network create --label "run-anvil-e2e=$E2E_TAG" "$net" >/dev/null
   docker run -d --name "$peer" --network "$net" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     httpd -f -p 8080 -h /www >/dev/null

@@ -315,7 +315,7 @@ TOML
     wget -qO- http://e2e-pr:8080/index.html 2>"$T/err")
   expect_eq "$out" "hello from the sidecar" "(harness ran before the port was open?)"
   expect_not_contains "$(cat "$T/err")" "warning"
-  expect_eq "$(docker ps -aq --filter label=swarmforge.probe)" "" "(probe container left behind)"
+  expect_eq "$(docker ps -aq --filter label=swarmforge.probe=e2e-pr)" "" "(probe container left behind)"
   # Without a probe image there is no way to dial: one warning, then a running check.
   docker rm -f swarmforge-shared-e2e-pr >/dev/null
   RUN_ANVIL_PROBE=container ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err2"

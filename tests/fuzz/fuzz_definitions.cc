@@ -1,6 +1,7 @@
 // libFuzzer target over everything a hostile repository's definitions reach before any daemon
-// call: discovery + parse of every layer, the cross-file rules, the plan, the config hash and the
-// privilege summary shown at the trust prompt. Bad input must end as diagnostics or a
+// call: discovery + parse of every layer, the cross-file rules, the plan (for every validated
+// definition, kinds the launcher refuses included), the config hash and the privilege summary
+// shown at the trust prompt. Bad input must end as diagnostics or a
 // run_anvil::Error; anything else (a crash, another exception, a sanitizer report, a hang, runaway
 // memory) is a bug.
 //
@@ -21,7 +22,6 @@
 #include "fake_definition_source.h"
 #include "run_anvil/errors.h"
 #include "run_anvil/launcher/approvals.h"
-#include "run_anvil/launcher/definitions.h"
 #include "run_anvil/sidecars/anvil_argv.h"
 #include "run_anvil/sidecars/config_hash.h"
 #include "run_anvil/sidecars/layers.h"
@@ -38,9 +38,8 @@ struct Slot {
   const char* file;
 };
 constexpr Slot kSlots[] = {
-    {"/repo", "pg.toml"},      {"/repo", "db.toml"}, {"/repo", "cache.toml"},
-    {"/ws", "web.toml"},       {"/user", "pg.toml"}, {"/ws", "pg.toml"},
-    {"/org", "pg.test.toml"},  {"/repo", "a b.toml"},
+    {"/repo", "pg.toml"}, {"/repo", "db.toml"}, {"/repo", "cache.toml"},  {"/ws", "web.toml"},
+    {"/user", "pg.toml"}, {"/ws", "pg.toml"},   {"/org", "pg.test.toml"}, {"/repo", "a b.toml"},
 };
 constexpr std::size_t kMaxFiles = std::size(kSlots);
 
@@ -73,15 +72,10 @@ void launch_until_the_daemon(const sidecars::Discovery& discovery) {
     (void)sidecars::config_hash(d);
     (void)launcher::privilege_summary(d, "/ws");
   }
-  try {
-    launcher::refuse_unsupported(discovery.definitions);
-  } catch (const ConfigError&) {
-    // Refused kinds still get planned below: plan must cope with every validated definition.
-  }
   const auto anvil = sidecars::parse_anvil_argv({"docker", "run", "--rm", "harness"});
   try {
-    const sidecars::Plan plan =
-        sidecars::make_plan(discovery.definitions, everything_present(discovery.definitions), anvil);
+    const sidecars::Plan plan = sidecars::make_plan(
+        discovery.definitions, everything_present(discovery.definitions), anvil);
     (void)plan.anvil_argv.size();
   } catch (const Error&) {
   }

@@ -43,7 +43,8 @@ setup_dockerd() {
   if docker_ok; then return; fi
   say "starting dockerd (log: /tmp/run-anvil-dockerd.log)"
   if [ "$(id -u)" -ne 0 ]; then echo "no Docker daemon answers; start one (or run as root)" >&2; exit 1; fi
-  (dockerd >/tmp/run-anvil-dockerd.log 2>&1 &)
+  # Its own session: the daemon must outlive whatever job started it.
+  setsid -f dockerd >/tmp/run-anvil-dockerd.log 2>&1 </dev/null
   for _ in $(seq 1 100); do docker_ok && return; sleep 0.2; done
   echo "dockerd did not come up; see /tmp/run-anvil-dockerd.log" >&2
   tail -20 /tmp/run-anvil-dockerd.log >&2 || true

@@ -25,8 +25,7 @@ namespace run_anvil::launcher {
 class AnvilNetworkJoin {
  public:
   // Starts polling when plan.session has an anvil_network; otherwise does nothing.
-  AnvilNetworkJoin(DockerCLI& docker, Clock& clock, Progress& progress,
-                   const sidecars::Plan& plan,
+  AnvilNetworkJoin(DockerCLI& docker, Clock& clock, Progress& progress, const sidecars::Plan& plan,
                    std::chrono::milliseconds give_up = std::chrono::minutes(10));
   ~AnvilNetworkJoin();  // stop()
   AnvilNetworkJoin(const AnvilNetworkJoin&) = delete;

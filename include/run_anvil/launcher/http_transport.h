@@ -36,6 +36,8 @@ std::string resolve_docker_endpoint();
 // `check_cancelled` (optional) is called before each request and every 50 ms while one is in
 // flight; whatever it throws (e.g. Interrupted on a signal) abandons the request and propagates,
 // so a launcher never waits out a slow daemon after Ctrl-C. The abandoned connection is closed.
+// Requests made while an exception unwinds or is being handled (RAII cleanup in destructors,
+// catch blocks) are cleanup: they are never cancelled, and last at most 5 s.
 std::unique_ptr<HttpTransport> make_curl_transport(const std::string& endpoint,
                                                    std::function<void()> check_cancelled = {});
 

@@ -8,6 +8,7 @@
 #include "run_anvil/launcher/clock.h"
 #include "run_anvil/launcher/docker_cli.h"
 #include "run_anvil/launcher/progress.h"
+#include "run_anvil/launcher/session.h"
 #include "run_anvil/launcher/status_output.h"
 #include "run_anvil/launcher/tcp_dial.h"
 #include "run_anvil/sidecars/layers.h"
@@ -25,6 +26,7 @@ struct OperateDeps {
   std::ostream& err;  // progress and warnings (stderr)
   Verbosity verbosity = Verbosity::Normal;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  LivenessCheck liveness = liveness_on_this_host;  // whose sessions are stale (session.h)
 };
 
 // Says on `err` (unless quiet) that some definitions could not be read: the report covers only

@@ -28,9 +28,9 @@ std::string random_hex(std::size_t bytes);
 
 // One session's resources as the daemon shows them.
 struct SessionResources {
-  std::string id;          // swarmforge.session.id
-  std::string anvil_name;  // swarmforge.session
-  std::string launcher;    // swarmforge.session.launcher ("" when absent)
+  std::string id;                       // swarmforge.session.id
+  std::string anvil_name;               // swarmforge.session
+  std::string launcher;                 // swarmforge.session.launcher ("" when absent)
   std::vector<std::string> containers;  // ids
   std::vector<std::string> networks;    // names
   std::vector<std::string> volumes;     // names
@@ -57,7 +57,8 @@ std::vector<SessionResources> find_stale_sessions(
 std::vector<std::string> remove_session(DockerCLI& docker, const SessionResources& session);
 
 // What the next launch does first: removes every stale session, reporting each on `progress`
-// (verbose) and any problem as a warning. Never throws for daemon errors.
+// (verbose) and any problem as a warning. A daemon error answer is a warning too; an unreachable
+// daemon (DaemonUnavailable) or an interruption propagates, since the launch cannot go on.
 void sweep_stale_sessions(DockerCLI& docker, Progress& progress,
                           const LivenessCheck& alive = liveness_on_this_host);
 

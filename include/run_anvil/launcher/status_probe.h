@@ -12,8 +12,8 @@
 
 // The READY column of `status`: each running container of a discovered sidecar is probed once
 // with its definition's readiness check (SPEC §7), allowed `budget` to succeed, all of them
-// concurrently. A TCP probe that is impossible from here (remote daemon) is left unknown rather
-// than degraded to a running check.
+// concurrently. A TCP probe that is impossible from here (remote daemon, unroutable network) is
+// left unknown rather than degraded to a running check; status never starts a probe container.
 namespace run_anvil::launcher {
 
 inline constexpr std::chrono::milliseconds kStatusProbeBudget{1000};

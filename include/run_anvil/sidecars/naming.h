@@ -19,6 +19,8 @@ inline constexpr const char* kLabelSession = "swarmforge.session";
 // definition changed" from "another project defines a sidecar of the same name" (issue 4), and
 // keeps `doctor` from calling another project's sidecar an orphan.
 inline constexpr const char* kLabelDefinition = "swarmforge.tong.definition";
+// A throwaway in-network TCP probe container (launcher/probe_container.h); value: the host probed.
+inline constexpr const char* kLabelProbe = "swarmforge.probe";
 inline constexpr const char* kDefaultNetwork = "swarmforge-net";
 // Session resources (containers, the session network, session volumes) also carry a random
 // session id, so one run's teardown never touches another run's resources even when both use

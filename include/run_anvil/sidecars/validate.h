@@ -7,7 +7,8 @@
 
 // Rules across the whole discovered set (SPEC §4): alias collisions between sidecars (canonical
 // alias and interface.aliases, case-insensitive, also against other sidecars' names), unknown
-// depends_on names, dependency cycles (the message lists the cycle `a -> b -> a`).
+// depends_on names, dependency cycles (the message lists the cycle `a -> b -> a`), a shared
+// sidecar depending on a session sidecar, two volume sidecars with the same mountpoint.
 namespace run_anvil::sidecars {
 
 std::vector<Diagnostic> validate_set(const std::vector<Definition>& definitions);

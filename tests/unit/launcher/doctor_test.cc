@@ -17,8 +17,7 @@ class DoctorTest : public OperateTest {
     return run_doctor(d, discovery, fix);
   }
   std::vector<Finding> findings() {
-    return diagnose(discovery, take_inventory(docker, discovery.definitions),
-                    std::chrono::system_clock::time_point(std::chrono::seconds(kNow)));
+    return diagnose(discovery, take_inventory(docker, discovery.definitions));
   }
   std::vector<std::string> kinds() {
     std::vector<std::string> list;
@@ -155,56 +154,74 @@ TEST_F(DoctorTest, MissingDefaultNetworkIsFineWithoutNetworkFacingSidecars) {
 
 class DoctorSessionTest : public DoctorTest {
  protected:
-  void add_session(const std::string& anvil, const std::string& started_at) {
-    auto d = fakes::none_sidecar("cache");
-    d.lifecycle = sidecars::Lifecycle::Session;
-    auto labels = sidecars::container_labels(d, sidecars::config_hash(d), "sha256:x");
-    labels[sidecars::kLabelSession] = anvil;
+  // The resources of anvil `anvil`'s session, as the session launcher labels them.
+  void add_session(const std::string& anvil) {
+    std::map<std::string, std::string> labels{
+        {sidecars::kLabelManagedBy, sidecars::kManagedByValue},
+        {sidecars::kLabelSession, anvil},
+        {sidecars::kLabelSessionId, "id-" + anvil},
+        {sidecars::kLabelSessionLauncher, "launcher-of-" + anvil},
+        {sidecars::kLabelName, "cache"},
+        {sidecars::kLabelLifecycle, "session"}};
     auto& c = docker.add_container(anvil + "-tong-cache", true, labels);
-    c.started_at = started_at;
-    c.networks["swarmforge-session-" + anvil] = {"net-s", "10.1.0.2", {"cache"}};
-    docker.networks["swarmforge-session-" + anvil] = {
-        "net-s", "swarmforge-session-" + anvil, "bridge", {{sidecars::kLabelSession, anvil}}, {}};
+    std::string network = sidecars::session_network_name(anvil);
+    c.networks[network] = {"net-s", "10.1.0.2", {"cache"}};
+    labels.erase(sidecars::kLabelName);
+    labels.erase(sidecars::kLabelLifecycle);
+    docker.networks[network] = {"net-s", network, "bridge", labels, {}};
   }
-  static constexpr const char* kLongAgo = "2024-05-01T10:00:00Z";
+  int doctor_with(Liveness launcher, bool fix) {
+    auto d = deps();
+    d.liveness = [launcher](const std::string&) { return launcher; };
+    return run_doctor(d, discovery, fix);
+  }
 };
 
-TEST_F(DoctorSessionTest, SessionWhoseAnvilIsGoneIsAnOrphanAndFixRemovesAll) {
-  add_session("agent-1", kLongAgo);
-  auto f = findings();
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].kind, "orphan-session");
-  EXPECT_EQ(f[0].subject, "agent-1");
-  EXPECT_EQ(doctor(true), 0);
+TEST_F(DoctorSessionTest, SessionOfAKilledLauncherIsAnOrphanAndFixRemovesIt) {
+  add_session("agent-1");
+  EXPECT_EQ(doctor_with(Liveness::Dead, false), 1);
+  EXPECT_NE(out.str().find("[orphan-session] agent-1"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("1 container and 1 network (swarmforge-session-agent-1) remain"),
+            std::string::npos)
+      << out.str();
+  out.str("");
+  EXPECT_EQ(doctor_with(Liveness::Dead, true), 0) << out.str();
   EXPECT_FALSE(docker.containers.count("agent-1-tong-cache"));
   EXPECT_FALSE(docker.networks.count("swarmforge-session-agent-1"));
-  EXPECT_LT(index_of("remove " + std::string("id-agent-1-tong-cache-1")),
-            index_of("network remove swarmforge-session-agent-1"));
+  EXPECT_NE(out.str().find("removed the session of agent-1 (orphan-session)"), std::string::npos);
 }
 
-TEST_F(DoctorSessionTest, SessionOfARunningAnvilIsHealthy) {
-  add_session("agent-1", kLongAgo);
+TEST_F(DoctorSessionTest, SessionOfALiveLauncherIsHealthy) {
+  add_session("agent-1");
+  EXPECT_EQ(doctor_with(Liveness::Alive, true), 0);
+  EXPECT_TRUE(docker.containers.count("agent-1-tong-cache"));
+}
+
+TEST_F(DoctorSessionTest, SessionOfAnotherHostIsLeftAlone) {
+  add_session("agent-1");
+  EXPECT_EQ(doctor_with(Liveness::Unknown, true), 0);
+  EXPECT_TRUE(docker.containers.count("agent-1-tong-cache"));
+}
+
+TEST_F(DoctorSessionTest, SessionWhoseAnvilStillRunsIsHealthy) {
+  add_session("agent-1");
   docker.add_container("agent-1", true, {});
-  EXPECT_TRUE(findings().empty());
+  EXPECT_EQ(doctor_with(Liveness::Dead, true), 0);
+  EXPECT_TRUE(docker.containers.count("agent-1-tong-cache"));
 }
 
-TEST_F(DoctorSessionTest, SessionWithAnUnnamedAnvilOnItsNetworkIsHealthy) {
-  add_session("s-1234", kLongAgo);
-  add_anvil("brave_turing", "cache", "swarmforge-session-s-1234");
-  EXPECT_TRUE(findings().empty());
-}
-
-TEST_F(DoctorSessionTest, SessionStartedMomentsAgoMayStillBeLaunching) {
-  add_session("agent-1", "2024-05-01T11:59:30Z");
-  EXPECT_TRUE(findings().empty());
-}
-
-TEST_F(DoctorSessionTest, LeftoverSessionNetworkAloneIsAnOrphan) {
-  docker.networks["swarmforge-session-x"] = {
-      "net-x", "swarmforge-session-x", "bridge", {{sidecars::kLabelSession, "x"}}, {}};
-  auto f = findings();
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].networks, std::vector<std::string>{"swarmforge-session-x"});
+TEST_F(DoctorTest, ExitedProbeContainerIsLeftoverAndRemovedByFix) {
+  auto& probe = docker.add_container(
+      "swarmforge-probe-pg-1a2b", false,
+      {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}, {sidecars::kLabelProbe, "pg"}});
+  probe.networks["agents"] = {"net-agents", "", {}};
+  docker.add_container(
+      "swarmforge-probe-pg-3c4d", true,
+      {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}, {sidecars::kLabelProbe, "pg"}});
+  EXPECT_EQ(kinds(), std::vector<std::string>{"orphan-probe"}) << "a running probe is at work";
+  EXPECT_EQ(doctor(true), 0);
+  EXPECT_FALSE(docker.containers.count("swarmforge-probe-pg-1a2b"));
+  EXPECT_TRUE(docker.containers.count("swarmforge-probe-pg-3c4d"));
 }
 
 TEST_F(DoctorTest, DefinitionProblemsAreAFinding) {

@@ -61,7 +61,13 @@ TEST_F(EngineApiOperateTest, StopOfAStoppedOrAbsentContainerIsNotAnError) {
 
 TEST_F(EngineApiOperateTest, StopFailureCarriesTheDaemonMessage) {
   fake->on("POST /v1.41/containers/c1/stop?t=1", 500, R"({"message":"cannot stop"})");
-  EXPECT_THROW(api->stop_container("c1", std::chrono::seconds(1)), DockerError);
+  try {
+    api->stop_container("c1", std::chrono::seconds(1));
+    ADD_FAILURE() << "no error";
+  } catch (const DockerError& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot stop");
+    EXPECT_EQ(e.status(), 500);
+  }
 }
 
 }  // namespace

@@ -36,9 +36,8 @@ class ExecutorSessionTest : public ::testing::Test {
     docker.networks["swarmforge-session-a1"] = {"n2", "swarmforge-session-a1", "bridge", {}, {}};
     sidecars::PlanOptions options;
     options.session_labels = {{sidecars::kLabelSessionId, "s1"}};
-    return sidecars::make_plan(defs, o,
-                               sidecars::parse_anvil_argv({"docker", "run", "--name", "a1", "h"}),
-                               options);
+    return sidecars::make_plan(
+        defs, o, sidecars::parse_anvil_argv({"docker", "run", "--name", "a1", "h"}), options);
   }
   std::ptrdiff_t index_of(const std::string& call) {
     auto it = std::find(docker.calls.begin(), docker.calls.end(), call);

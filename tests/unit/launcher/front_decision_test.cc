@@ -60,6 +60,7 @@ TEST_F(FrontDecisionTest, SubcommandsHelpUnknownOptionsAndUsageErrorsGoToTheCore
            {"run-anvil", "-q", "-v", "--", "x"},
            {"run-anvil", "--repo-sidecars", "--", "x"},
            {"run-anvil", "--repo-sidecars="},
+           {"run-anvil", "--harness", "vim", "--", "x"},
            {"run-anvil", "--"},
            {"run-anvil", "docker", "run", "x"},
            {"run-anvil"}}) {

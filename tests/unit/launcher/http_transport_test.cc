@@ -137,6 +137,53 @@ TEST(HttpTransportTest, MissingSocketNamesEndpointAndHint) {
   }
 }
 
+struct Cancelled {};
+
+TEST(HttpTransportTest, CancellationAbandonsARequestTheDaemonNeverAnswers) {
+  UnixHttpServer server(false);
+  std::atomic<bool> cancel{false};
+  auto transport = make_curl_transport(server.endpoint(), [&] {
+    if (cancel) throw Cancelled{};
+  });
+  std::thread signal([&] {
+    std::this_thread::sleep_for(milliseconds(100));
+    cancel = true;
+  });
+  // Without cancellation this would wait the whole minute and end as DaemonUnavailable.
+  EXPECT_THROW(transport->request("GET", "/version", "", milliseconds(60000)), Cancelled);
+  signal.join();
+}
+
+TEST(HttpTransportTest, PendingCancellationSendsNothing) {
+  UnixHttpServer server(true);
+  auto transport = make_curl_transport(server.endpoint(), [] { throw Cancelled{}; });
+  EXPECT_THROW(transport->request("GET", "/a", "", milliseconds(2000)), Cancelled);
+  EXPECT_EQ(server.connections(), 0);
+}
+
+// RAII cleanup after a signal (e.g. removing a probe container) must still reach the daemon.
+struct CleanupOnUnwind {
+  HttpTransport& transport;
+  HttpResponse* seen;
+  ~CleanupOnUnwind() { *seen = transport.request("DELETE", "/probe", "", milliseconds(2000)); }
+};
+
+TEST(HttpTransportTest, CleanupWhileUnwindingIsNotCancelled) {
+  UnixHttpServer server(true);
+  bool cancelled = false;
+  auto transport = make_curl_transport(server.endpoint(), [&] {
+    if (cancelled) throw Cancelled{};
+  });
+  HttpResponse cleanup;
+  try {
+    CleanupOnUnwind guard{*transport, &cleanup};
+    cancelled = true;
+    transport->request("GET", "/wait", "", milliseconds(2000));
+  } catch (const Cancelled&) {
+  }
+  EXPECT_EQ(cleanup.body, "DELETE /probe HTTP/1.1|");
+}
+
 TEST(HttpTransportTest, RejectsUnsupportedScheme) {
   EXPECT_THROW(make_curl_transport("ssh://me@host"), Error);
 }

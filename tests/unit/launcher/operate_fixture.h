@@ -21,8 +21,8 @@ class OperateTest : public ::testing::Test {
 
   OperateTest() {
     discovery.definitions.reserve(16);  // define() hands out references into it
-    docker.networks[sidecars::kDefaultNetwork] = {"net-swarmforge-net", sidecars::kDefaultNetwork,
-                                                 "bridge", {}, {}};
+    docker.networks[sidecars::kDefaultNetwork] = {
+        "net-swarmforge-net", sidecars::kDefaultNetwork, "bridge", {}, {}};
   }
 
   // A discovered definition whose image is present locally.
@@ -39,12 +39,13 @@ class OperateTest : public ::testing::Test {
     auto labels = sidecars::container_labels(d, hash.empty() ? sidecars::config_hash(d) : hash,
                                              "sha256:" + d.name);
     if (!origin.empty()) {
-      labels[sidecars::kLabelDefinition] = origin == "/repo/" ? "/repo/" + d.name + ".toml" : origin;
+      labels[sidecars::kLabelDefinition] =
+          origin == "/repo/" ? "/repo/" + d.name + ".toml" : origin;
     }
     auto& c = docker.add_container(sidecars::shared_container_name(d.name), running, labels);
     c.image = d.image;
-    c.networks[sidecars::kDefaultNetwork] = {"net-swarmforge-net", running ? "172.18.0.9" : "",
-                                            {d.name}};
+    c.networks[sidecars::kDefaultNetwork] = {
+        "net-swarmforge-net", running ? "172.18.0.9" : "", {d.name}};
     if (running) c.started_at = "2024-05-01T11:50:00.123456789Z";
     return c;
   }
@@ -55,14 +56,20 @@ class OperateTest : public ::testing::Test {
                            bool running = true) {
     auto& c = docker.add_container(name, running, {});
     if (!sidecar.empty()) {
-      c.env_keys = {"PATH", sidecars::env_name(sidecar, "HOST"), sidecars::env_name(sidecar, "PORT")};
+      c.env_keys = {"PATH", sidecars::env_name(sidecar, "HOST"),
+                    sidecars::env_name(sidecar, "PORT")};
     }
     c.networks[network] = {"net-" + network, running ? "172.18.0.50" : "", {}};
     return c;
   }
 
   OperateDeps deps() {
-    return OperateDeps{docker, clock,   dialer, out, err, Verbosity::Normal,
+    return OperateDeps{docker,
+                       clock,
+                       dialer,
+                       out,
+                       err,
+                       Verbosity::Normal,
                        std::chrono::system_clock::time_point(std::chrono::seconds(kNow))};
   }
 

@@ -24,7 +24,8 @@ using ::testing::Not;
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "delivery-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "delivery-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
@@ -57,8 +58,8 @@ TEST(SecretDeliveryTest, EnvFileRoundTripsAwkwardValuesThroughARealShell) {
   std::string file = dir.write("secrets.env", render_env_file(env));
   for (const auto& [key, value] : env) {
     // Exactly what the wrapper does, then print the variable byte for byte.
-    std::string got = run({"/bin/sh", "-c", "set -a; . \"$0\"; set +a; printf %s \"$" + key + "\"",
-                           file});
+    std::string got =
+        run({"/bin/sh", "-c", "set -a; . \"$0\"; set +a; printf %s \"$" + key + "\"", file});
     EXPECT_EQ(got, value) << key;
   }
 }
@@ -134,7 +135,9 @@ class SecretDeliveryPrepareTest : public ::testing::Test {
                              if (name == "X") return std::string("the-value");
                              return std::nullopt;
                            },
-                           "/nonexistent/providers.toml", std::chrono::seconds(5), {}}};
+                           "/nonexistent/providers.toml",
+                           std::chrono::seconds(5),
+                           {}}};
 
   sidecars::Plan plan_with(sidecars::Action action) {
     sidecars::Plan plan;

@@ -57,7 +57,9 @@ class SecretResolverTest : public ::testing::Test {
                              if (it == host_env.end()) return std::nullopt;
                              return it->second;
                            },
-                           path, std::chrono::milliseconds(5000), {}});
+                           path,
+                           std::chrono::milliseconds(5000),
+                           {}});
   }
 
   std::string error_of(SecretResolver& r, const sidecars::Definition& d) {
@@ -85,7 +87,8 @@ TEST(SecretReferencesTest, FindsEveryReferenceWithItsPosition) {
 
 TEST_F(SecretResolverTest, EnvProviderReadsTheHostVariableAndKeepsSurroundingText) {
   auto r = resolver();
-  auto env = r.resolve_env(with_env({{"PLAIN", "x"}, {"TOKEN", "Bearer ${secret:env:HOST_TOKEN}!"}}));
+  auto env =
+      r.resolve_env(with_env({{"PLAIN", "x"}, {"TOKEN", "Bearer ${secret:env:HOST_TOKEN}!"}}));
   ASSERT_EQ(env.size(), 1u);  // only entries holding references
   EXPECT_EQ(env[0].first, "TOKEN");
   EXPECT_EQ(env[0].second, std::string("Bearer ") + kValue + "!");
@@ -133,11 +136,12 @@ TEST_F(SecretResolverTest, FailingCommandErrorNeverHoldsWhatItPrinted) {
 }
 
 TEST_F(SecretResolverTest, CommandThatCannotRunOrHangsIsAnError) {
-  auto r = resolver("[providers]\nnone = [\"/nonexistent/tool\", \"{ref}\"]\n"
-                    "slow = [\"sleep\", \"5\"]\n");
+  auto r = resolver(
+      "[providers]\nnone = [\"/nonexistent/tool\", \"{ref}\"]\n"
+      "slow = [\"sleep\", \"5\"]\n");
   EXPECT_THAT(error_of(r, with_env({{"T", "${secret:none:x}"}})), HasSubstr("cannot be executed"));
-  SecretResolver quick({{}, dir.path() + "/secret-providers.toml", std::chrono::milliseconds(100),
-                        {}});
+  SecretResolver quick(
+      {{}, dir.path() + "/secret-providers.toml", std::chrono::milliseconds(100), {}});
   EXPECT_THAT(error_of(quick, with_env({{"T", "${secret:slow:x}"}})),
               HasSubstr("did not finish within 0.1s"));
 }
@@ -151,8 +155,8 @@ TEST_F(SecretResolverTest, UnknownProviderNamesTheProviderTable) {
 
 TEST_F(SecretResolverTest, EachReferenceIsResolvedOncePerRun) {
   std::string counter = dir.path() + "/count";
-  auto r = resolver("[providers]\ncount = [\"sh\", \"-c\", \"echo x >> " + counter +
-                    "; echo v\"]\n");
+  auto r =
+      resolver("[providers]\ncount = [\"sh\", \"-c\", \"echo x >> " + counter + "; echo v\"]\n");
   r.resolve_env(with_env({{"A", "${secret:count:k}"}, {"B", "${secret:count:k}"}}));
   r.resolve_env(with_env({{"C", "${secret:count:k}"}}));
   std::ifstream in(counter);

@@ -35,8 +35,7 @@ class SessionTest : public ::testing::Test {
   fakes::RecordingProgress progress;
 
   sidecars::Plan plan_for(const std::vector<Definition>& defs, const std::string& session_id,
-                          std::vector<std::string> argv = {"docker", "run", "--name", "a1",
-                                                           "h"}) {
+                          std::vector<std::string> argv = {"docker", "run", "--name", "a1", "h"}) {
     sidecars::ObservedState o;
     for (const auto& d : defs) {
       docker.images[d.image] = "sha256:" + d.name;
@@ -86,16 +85,16 @@ TEST_F(SessionTest, TeardownRemovesSessionSidecarsNetworkAndVolumesAndDetachesSh
     guard.open();
     execute(plan, defs);
     ASSERT_TRUE(docker.containers.count("a1-tong-pg"));
-    EXPECT_TRUE(docker.containers["swarmforge-shared-cache"].networks.count(
-        "swarmforge-session-a1"));
+    EXPECT_TRUE(
+        docker.containers["swarmforge-shared-cache"].networks.count("swarmforge-session-a1"));
     EXPECT_EQ(docker.containers["a1-tong-pg"].labels.at(sidecars::kLabelSessionId), "s1");
   }
   EXPECT_FALSE(docker.containers.count("a1-tong-pg"));
   EXPECT_FALSE(docker.networks.count("swarmforge-session-a1"));
   ASSERT_TRUE(docker.containers.count("swarmforge-shared-cache"));  // shared keeps running
   EXPECT_TRUE(docker.containers["swarmforge-shared-cache"].running);
-  EXPECT_FALSE(docker.containers["swarmforge-shared-cache"].networks.count(
-      "swarmforge-session-a1"));
+  EXPECT_FALSE(
+      docker.containers["swarmforge-shared-cache"].networks.count("swarmforge-session-a1"));
   EXPECT_THAT(progress.warnings, IsEmpty());
 }
 
@@ -178,9 +177,8 @@ TEST(SessionTeardownTest, ProblemsBecomeWarningsNotExceptions) {
   o.image_ids[pg.image] = "sha256:pg";
   sidecars::PlanOptions options;
   options.session_labels = {{sidecars::kLabelSessionId, "s1"}};
-  auto plan = sidecars::make_plan({pg}, o, sidecars::parse_anvil_argv({"docker", "run", "--name",
-                                                                      "a1", "h"}),
-                                  options);
+  auto plan = sidecars::make_plan(
+      {pg}, o, sidecars::parse_anvil_argv({"docker", "run", "--name", "a1", "h"}), options);
   {
     SessionGuard guard(docker, plan, progress);
     guard.open();
@@ -198,8 +196,8 @@ class StaleSessionTest : public SessionTest {
                                               {sidecars::kLabelSessionId, id},
                                               {sidecars::kLabelSessionLauncher, launcher}};
     docker.add_container(anvil + "-tong-pg", true, labels);
-    docker.networks["swarmforge-session-" + anvil] = {"net-" + id, "swarmforge-session-" + anvil,
-                                                       "bridge", labels, {}};
+    docker.networks["swarmforge-session-" + anvil] = {
+        "net-" + id, "swarmforge-session-" + anvil, "bridge", labels, {}};
     docker.volumes[anvil + "-tong-cache"] = labels;
   }
   LivenessCheck dead_if(const std::string& launcher) {
@@ -243,15 +241,15 @@ TEST_F(StaleSessionTest, SweepRemovesEverythingOfStaleSessionsOnly) {
   EXPECT_FALSE(docker.containers.count("a1-tong-pg"));
   EXPECT_FALSE(docker.networks.count("swarmforge-session-a1"));
   EXPECT_FALSE(docker.volumes.count("a1-tong-cache"));
-  EXPECT_FALSE(docker.containers["swarmforge-shared-cache"].networks.count(
-      "swarmforge-session-a1"));
+  EXPECT_FALSE(
+      docker.containers["swarmforge-shared-cache"].networks.count("swarmforge-session-a1"));
   EXPECT_TRUE(docker.containers.count("b2-tong-pg"));
   EXPECT_TRUE(docker.networks.count("swarmforge-session-b2"));
   EXPECT_TRUE(docker.volumes.count("b2-tong-cache"));
 }
 
 TEST_F(StaleSessionTest, SweepTurnsDaemonTroubleIntoAWarning) {
-  fakes::MockDockerCLI failing;
+  ::testing::NiceMock<fakes::MockDockerCLI> failing;
   EXPECT_CALL(failing, list_containers(::testing::_))
       .WillOnce(::testing::Throw(DockerError(500, "daemon on fire")));
   sweep_stale_sessions(failing, progress, dead_if("dead"));

@@ -42,9 +42,9 @@ class FindUsersTest : public ::testing::Test {
  protected:
   FindUsersTest() {
     docker.networks["agents"] = {"net-agents", "agents", "bridge", {}, {}};
-    auto& sidecar = docker.add_container("swarmforge-shared-pg", true,
-                                         {{sidecars::kLabelManagedBy, sidecars::kManagedByValue},
-                                          {sidecars::kLabelName, "pg"}});
+    auto& sidecar = docker.add_container(
+        "swarmforge-shared-pg", true,
+        {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}, {sidecars::kLabelName, "pg"}});
     sidecar.networks["agents"] = {"net-agents", "10.0.0.2", {"pg"}};
     pg = sidecar_container(sidecar);
   }

@@ -69,6 +69,16 @@ TEST_F(StatusTest, TcpReadinessIsUnknownWithRemoteDaemon) {
   EXPECT_EQ(dialer.dials, 0);
 }
 
+TEST_F(StatusTest, UnroutableNetworkLeavesReadinessUnknownInsteadOfARunningCheck) {
+  auto& d = define(port_sidecar("pg", 5432));
+  add_sidecar(d);
+  dialer.answer = [](const std::string&, int) { return DialResult::Unreachable; };
+  auto pg = row(status_json(), "pg");
+  EXPECT_TRUE(pg.at("ready").is_null()) << pg.dump();
+  EXPECT_EQ(err.str(), "") << "no degrade warning from status";
+  EXPECT_EQ(docker.count_calls("create "), 0) << "status never starts a probe container";
+}
+
 TEST_F(StatusTest, ExecReadinessRunsTheCommandOnce) {
   auto& d = define(none_sidecar("db", sidecars::ReadinessMode::Exec));
   d.readiness.command = {"pg_isready"};
@@ -124,10 +134,10 @@ TEST_F(StatusTest, UsersAreRunningAnvilsWithItsCoordinatesOnASharedNetwork) {
   add_sidecar(pg);
   add_sidecar(pgt);
   add_anvil("agent-1", "pg");
-  add_anvil("agent-2", "pg-test");               // PG_TEST_* is not pg's
-  add_anvil("agent-3", "pg", "elsewhere");       // no network shared with pg
+  add_anvil("agent-2", "pg-test");                               // PG_TEST_* is not pg's
+  add_anvil("agent-3", "pg", "elsewhere");                       // no network shared with pg
   add_anvil("agent-4", "pg", sidecars::kDefaultNetwork, false);  // not running
-  add_anvil("agent-5", "");                      // no coordinates at all
+  add_anvil("agent-5", "");                                      // no coordinates at all
   auto j = status_json();
   EXPECT_EQ(row(j, "pg").at("used_by"), json::array({"agent-1"}));
   EXPECT_EQ(row(j, "pg-test").at("used_by"), json::array({"agent-2"}));
@@ -155,15 +165,22 @@ TEST_F(StatusTest, SessionDefinitionShowsOneRowPerSessionContainer) {
   EXPECT_EQ(j.at("sidecars")[0].at("container"), "agent-1-tong-cache");
 }
 
+TEST_F(StatusTest, ProbeContainersAreNotSidecars) {
+  docker.add_container(
+      "swarmforge-probe-pg-1a2b", true,
+      {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}, {sidecars::kLabelProbe, "pg"}});
+  EXPECT_EQ(status_json().at("total_count"), 0);
+}
+
 TEST_F(StatusTest, JsonSchemaHasEveryDocumentedField) {
   auto& d = define(port_sidecar("pg", 5432));
   add_sidecar(d);
   auto j = status_json();
   EXPECT_EQ(j.at("schema_version"), 1);
-  for (const char* key : {"name", "discovered", "layer", "definition", "lifecycle", "container",
-                          "id", "state", "docker_state", "health", "ready", "stale",
-                          "stale_reason", "name_clash", "image", "networks", "used_by",
-                          "started_at", "uptime_seconds"}) {
+  for (const char* key :
+       {"name", "discovered", "layer", "definition", "lifecycle", "container", "id", "state",
+        "docker_state", "health", "ready", "stale", "stale_reason", "name_clash", "image",
+        "networks", "used_by", "started_at", "uptime_seconds"}) {
     EXPECT_TRUE(j.at("sidecars")[0].contains(key)) << key;
   }
   EXPECT_EQ(j.at("sidecars")[0].size(), 19u) << "a new field must be documented in the README";

@@ -86,6 +86,28 @@ TEST_F(PlanTest, RecreatesStoppedSidecar) {
   EXPECT_EQ(p.steps[0].existing_id, "cid-pg");
 }
 
+TEST_F(PlanTest, MatchingContainerCreatedButNotStartedIsAdoptedNeverRemoved) {
+  // A concurrent launcher created it a moment ago and is about to start it.
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.containers["swarmforge-shared-pg"] = managed(defs[0], false);
+  o.containers["swarmforge-shared-pg"].state = "created";
+  Plan p = make_plan(defs, o, anvil());
+  EXPECT_EQ(p.steps[0].action, Action::Create);
+  EXPECT_EQ(p.steps[0].reason, "created, not started yet");
+  EXPECT_EQ(p.steps[0].existing_id, "cid-pg");
+}
+
+TEST_F(PlanTest, StaleContainerCreatedButNotStartedIsStillRecreated) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  auto o = observed_with_images(defs);
+  o.containers["swarmforge-shared-pg"] = managed(defs[0], false, std::string(64, 'a'));
+  o.containers["swarmforge-shared-pg"].state = "created";
+  Plan p = make_plan(defs, o, anvil());
+  EXPECT_EQ(p.steps[0].action, Action::Recreate);
+  EXPECT_EQ(p.steps[0].reason, "config changed");
+}
+
 TEST_F(PlanTest, RecreatesWhenConfigHashDiffers) {
   std::vector<Definition> defs{port_sidecar("pg", 5432)};
   auto o = observed_with_images(defs);

@@ -68,8 +68,7 @@ TEST_F(SessionPlanTest, SessionSidecarIsNamedAfterTheAnvilOnTheSessionNetwork) {
   EXPECT_EQ(p.anvil_argv,
             (std::vector<std::string>{"docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
                                       "SWARMFORGE_TONG_PG_PORT=5432", "--network",
-                                      "swarmforge-session-agent-1", "--name", "agent-1",
-                                      "h:dev"}));
+                                      "swarmforge-session-agent-1", "--name", "agent-1", "h:dev"}));
 }
 
 TEST_F(SessionPlanTest, OnlySessionSidecarsNeedNoSharedNetwork) {
@@ -86,25 +85,24 @@ TEST_F(SessionPlanTest, GeneratedNameIsInsertedWhenTheAnvilHasNone) {
   EXPECT_EQ(p.session->anvil_name, "anvil-0123456789ab");
   EXPECT_TRUE(p.session->name_inserted);
   EXPECT_EQ(p.steps[0].container, "anvil-0123456789ab-tong-pg");
-  EXPECT_EQ(p.anvil_argv,
-            (std::vector<std::string>{"docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
-                                      "SWARMFORGE_TONG_PG_PORT=5432", "--name",
-                                      "anvil-0123456789ab", "--network",
-                                      "swarmforge-session-anvil-0123456789ab", "--rm", "h:dev",
-                                      "--name", "not-an-option"}));
+  EXPECT_EQ(p.anvil_argv, (std::vector<std::string>{
+                              "docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
+                              "SWARMFORGE_TONG_PG_PORT=5432", "--name", "anvil-0123456789ab",
+                              "--network", "swarmforge-session-anvil-0123456789ab", "--rm", "h:dev",
+                              "--name", "not-an-option"}));
 }
 
 TEST_F(SessionPlanTest, AnvilsOwnNetworkIsReplacedInPlaceAndConnectedLater) {
   std::vector<Definition> defs{session_sidecar("pg", 5432)};
-  Plan p = plan(defs, {"docker", "run", "--network=agents", "--network-alias", "me", "--name",
-                       "a1", "h:dev"});
+  Plan p = plan(defs, {"docker", "run", "--network=agents", "--network-alias", "me", "--name", "a1",
+                       "h:dev"});
   ASSERT_TRUE(p.session);
   EXPECT_EQ(p.session->anvil_network, "agents");
   EXPECT_THAT(p.session->anvil_network_aliases, ElementsAre("me"));
-  EXPECT_THAT(p.anvil_argv, ElementsAre("docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
-                                        "SWARMFORGE_TONG_PG_PORT=5432",
-                                        "--network=swarmforge-session-a1", "--network-alias",
-                                        "me", "--name", "a1", "h:dev"));
+  EXPECT_THAT(p.anvil_argv,
+              ElementsAre("docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
+                          "SWARMFORGE_TONG_PG_PORT=5432", "--network=swarmforge-session-a1",
+                          "--network-alias", "me", "--name", "a1", "h:dev"));
 }
 
 TEST_F(SessionPlanTest, AnvilNetworkMustExistEvenWhenOnlySessionSidecarsUseIt) {
@@ -176,8 +174,8 @@ TEST_F(SessionPlanTest, WithoutSessionSidecarsNothingChanges) {
   EXPECT_FALSE(p.session);
   EXPECT_EQ(p.anvil_argv,
             (std::vector<std::string>{"docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
-                                      "SWARMFORGE_TONG_PG_PORT=5432", "--network",
-                                      "swarmforge-net", "h:dev"}));
+                                      "SWARMFORGE_TONG_PG_PORT=5432", "--network", "swarmforge-net",
+                                      "h:dev"}));
 }
 
 TEST_F(SessionPlanTest, SessionSidecarWithoutNetworkNeedsNoSessionNetwork) {
