@@ -72,6 +72,17 @@ std::optional<launcher::ImageConfig> FakeDocker::image_config(const std::string&
   return it == image_configs.end() ? launcher::ImageConfig{} : it->second;
 }
 
+void FakeDocker::pull_image(const std::string& reference, std::chrono::milliseconds) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("pull " + reference);
+  auto it = pullable.find(reference);
+  if (it == pullable.end()) {
+    throw DockerError(404, "pull access denied for " + reference +
+                               ", repository does not exist or may require 'docker login'");
+  }
+  images[reference] = it->second;
+}
+
 std::string FakeDocker::create_container(const launcher::ContainerSpec& spec) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   calls.push_back("create " + spec.name);

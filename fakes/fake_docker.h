@@ -24,6 +24,9 @@ class FakeDocker : public launcher::DockerCLI {
   std::map<std::string, launcher::NetworkInfo> networks;      // by name
   std::map<std::string, std::string> images;                  // ref -> id
   std::map<std::string, launcher::ImageConfig> image_configs; // ref -> config (default: empty)
+  // What pull_image can fetch: ref -> id. Pulling adds it to `images`; any other ref fails
+  // like a registry that does not know it.
+  std::map<std::string, std::string> pullable;
   std::map<std::string, std::map<std::string, std::string>> volumes;  // name -> labels
   // Archives put into containers: container name -> {path, tar bytes}, in order.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> archives;
@@ -43,6 +46,7 @@ class FakeDocker : public launcher::DockerCLI {
   std::optional<launcher::ContainerInfo> inspect_container(const std::string& name_or_id) override;
   std::optional<std::string> image_id(const std::string& reference) override;
   std::optional<launcher::ImageConfig> image_config(const std::string& reference) override;
+  void pull_image(const std::string& reference, std::chrono::milliseconds timeout) override;
   std::string create_container(const launcher::ContainerSpec& spec) override;
   void start_container(const std::string& id) override;
   void remove_container(const std::string& id) override;

@@ -18,6 +18,7 @@ class MockDockerCLI : public launcher::DockerCLI {
   MOCK_METHOD(std::optional<std::string>, image_id, (const std::string&), (override));
   MOCK_METHOD(std::optional<launcher::ImageConfig>, image_config, (const std::string&),
               (override));
+  MOCK_METHOD(void, pull_image, (const std::string&, std::chrono::milliseconds), (override));
   MOCK_METHOD(std::string, create_container, (const launcher::ContainerSpec&), (override));
   MOCK_METHOD(void, start_container, (const std::string&), (override));
   MOCK_METHOD(void, remove_container, (const std::string&), (override));

@@ -35,7 +35,7 @@ int command_run(const Options& options) {
   auto plan_options = session_plan_options(options);
   auto harness = prepare_harness(options.harness, discovery.definitions,
                                  docker->daemon_is_local(), /*write=*/true, plan_options);
-  auto p = prepare(options, discovery, *docker, plan_options);
+  auto p = prepare(options, discovery, *docker, plan_options, progress.get());
   for (const auto& warning : p.warnings) progress->warn(warning);
   throw_if_interrupted();
   // Every secret is resolved before anything is created: a failing provider changes nothing.

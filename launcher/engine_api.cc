@@ -44,6 +44,46 @@ std::pair<int, int> parse_api_version(const std::string& version) {
 
 std::string path_segment(const std::string& name) { return percent_encode(name); }
 
+// fromImage/tag as the docker CLI sends them: a trailing ":tag" (a colon after the last '/', so
+// never a registry's port) goes into `tag`; an untagged name gets `latest`, because an empty tag
+// asks the daemon for every tag; a digest stays inside fromImage and needs no tag.
+std::string pull_query(const std::string& reference) {
+  std::string name = reference;
+  std::string tag;
+  if (reference.find('@') == std::string::npos) {
+    const auto colon = reference.rfind(':');
+    const auto slash = reference.rfind('/');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+      name = reference.substr(0, colon);
+      tag = reference.substr(colon + 1);
+    } else {
+      tag = "latest";
+    }
+  }
+  std::string query = "fromImage=" + percent_encode(name);
+  if (!tag.empty()) query += "&tag=" + percent_encode(tag);
+  return query;
+}
+
+// The first failure a pull's JSON-lines progress stream reports, in the daemon's own words.
+std::optional<std::string> pull_stream_error(const std::string& body) {
+  std::size_t start = 0;
+  while (start < body.size()) {
+    auto end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    const nlohmann::json line =
+        nlohmann::json::parse(body.substr(start, end - start), nullptr, /*allow_exceptions=*/false);
+    start = end + 1;
+    if (!line.is_object()) continue;
+    if (line.contains("error") && line["error"].is_string()) return line["error"].get<std::string>();
+    if (line.contains("errorDetail") && line["errorDetail"].is_object() &&
+        line["errorDetail"].contains("message") && line["errorDetail"]["message"].is_string()) {
+      return line["errorDetail"]["message"].get<std::string>();
+    }
+  }
+  return std::nullopt;
+}
+
 std::string keep_tail(std::string text, std::size_t limit) {
   if (text.size() > limit) text.erase(0, text.size() - limit);
   return text;
@@ -91,6 +131,15 @@ class EngineApi final : public DockerCLI {
         call("GET", "/images/" + percent_encode(reference, "/:@") + "/json");
     if (response.status == 404) return std::nullopt;
     return image_config_from_inspect_json(checked_json(response));
+  }
+
+  void pull_image(const std::string& reference, milliseconds timeout) override {
+    // The daemon answers 200 as soon as the pull starts and streams progress; a failure later
+    // on arrives as an "error" line in that stream, not as an HTTP status.
+    const HttpResponse response =
+        call("POST", "/images/create?" + pull_query(reference), "", timeout);
+    check(response);
+    if (auto error = pull_stream_error(response.body)) throw DockerError(500, *error);
   }
 
   std::string create_container(const ContainerSpec& spec) override {

@@ -12,17 +12,23 @@ std::string joined(const std::vector<std::string>& argv) {
 }
 
 nlohmann::json step_json(const sidecars::SidecarStep& s) {
-  return {{"name", s.name},
-          {"container", s.container},
-          {"action", sidecars::to_string(s.action)},
-          {"reason", s.reason},
-          {"config_hash", s.config_hash},
-          {"network", s.network},
-          {"aliases", s.aliases},
-          {"connect", s.connect},
-          {"depends_on", s.depends_on},
-          {"readiness", s.probe.describe()},
-          {"timeout_ms", s.probe.timeout.count()}};
+  nlohmann::json j = {{"name", s.name},
+                      {"container", s.container},
+                      {"action", sidecars::to_string(s.action)},
+                      {"reason", s.reason},
+                      {"config_hash", s.config_hash},
+                      {"network", s.network},
+                      {"aliases", s.aliases},
+                      {"connect", s.connect},
+                      {"depends_on", s.depends_on},
+                      {"readiness", s.probe.describe()},
+                      {"timeout_ms", s.probe.timeout.count()}};
+  // Only when pulling, so plans of local images print exactly as before.
+  if (!s.pull_image.empty()) {
+    j["pull"] = true;
+    j["image"] = s.pull_image;
+  }
+  return j;
 }
 
 // Only for plans with session sidecars, so other plans print exactly as before.
@@ -75,6 +81,7 @@ void print_plan(std::ostream& out, const sidecars::Plan& plan, bool json) {
   for (const auto& s : plan.steps) {
     out << "sidecar " << s.name << ": " << sidecars::to_string(s.action) << " " << s.container
         << " (" << s.reason << ")";
+    if (!s.pull_image.empty()) out << ", pull " << s.pull_image;
     if (!s.depends_on.empty()) out << ", after " << joined(s.depends_on);
     if (s.connect) out << ", connect to " << s.network;
     if (!s.session_network.empty()) out << ", join " << s.session_network;

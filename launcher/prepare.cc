@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "run_anvil/launcher/engine_api.h"
+#include "run_anvil/launcher/image_pull.h"
 #include "run_anvil/launcher/observe.h"
 #include "run_anvil/launcher/safe_recreation.h"
 #include "run_anvil/launcher/process.h"
@@ -35,7 +36,7 @@ std::unique_ptr<DockerCLI> connect_docker() {
 }
 
 Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,
-                 const sidecars::PlanOptions& plan_options) {
+                 const sidecars::PlanOptions& plan_options, Progress* pull_progress) {
   Prepared p;
   p.definitions = discovery.definitions;
   auto anvil = sidecars::parse_anvil_argv(options.anvil_argv);
@@ -45,6 +46,7 @@ Prepared prepare(const Options& options, const sidecars::Discovery& discovery, D
   }
   std::string network = sidecars::sidecar_network(anvil, p.definitions);
   auto observed = observe(docker, p.definitions, network);
+  if (pull_progress) pull_missing_images(docker, p.definitions, observed, *pull_progress);
   p.plan = sidecars::make_plan(p.definitions, observed, anvil, plan_options);
   apply_recreate(options.recreate, p.plan);
   p.warnings = apply_safe_recreation(docker, observed, p.definitions, options.recreate, p.plan);

@@ -201,11 +201,10 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     step.config_hash = config_hash(d);
     auto image = observed.image_ids.find(d.image);
     if (image == observed.image_ids.end() || !image->second) {
-      throw Error("sidecar \"" + d.name + "\" (" + d.file + "): image " + d.image +
-                  " is not present locally; build or pull it first (`docker pull " + d.image +
-                  "`)");
+      step.pull_image = d.image;  // like `docker run`: pulled first, then created
+    } else {
+      step.image_id = *image->second;
     }
-    step.image_id = *image->second;
     if (d.network_facing()) {
       step.network = session ? plan.session->network : plan.network;
       step.aliases = network_aliases(d);

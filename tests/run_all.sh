@@ -13,9 +13,15 @@ say "unit tests"
 
 say "end-to-end tests against $(docker version -f '{{.Server.Version}}' 2>/dev/null || echo '?') (API $(docker version -f '{{.Server.APIVersion}}'))"
 RUN_ANVIL_REAL_DOCKER=1 "$RUN_ANVIL_BUILD/unit_tests" --gtest_filter='EngineApiReal*' --gtest_brief=1
-bash "$HERE/e2e/run.sh"
+bash "$HERE/e2e/run.sh" | tee /tmp/run-anvil-e2e-summary.log
 
 # Hardening (issue 6): the unit suite again under ASan + UBSan, then bounded fuzzing.
 source "$HERE/lib/hardening.sh"
 sanitized_unit_tests
 fuzz_definitions
+
+# One closing line for the whole run (any failure above has already stopped it with set -e).
+unit_count=$(cd "$RUN_ANVIL_BUILD" && ctest -N | awk '/Total Tests:/ {print $3}')
+e2e_count=$(awk '/^e2e: [0-9]+ passed/ {print $2}' /tmp/run-anvil-e2e-summary.log)
+echo
+echo "all: $((unit_count + e2e_count)) passed, 0 failed"

@@ -322,3 +322,36 @@ TOML
   expect_eq "$(grep -c 'warning:' "$T/err2")" "1"
   expect_contains "$(cat "$T/err2")" "--anvil-image"
 }
+
+test_missing_image_is_pulled_and_a_failed_pull_names_sidecar_and_image() {
+  # No registry is reachable here, so the pull fails the way it does offline.
+  local image="run-anvil-test/never-built:1"
+  sidecar e2e-pull-missing <<TOML
+lifecycle = "shared"
+image = "$image"
+command = ["sleep", "600"]
+[readiness]
+mode = "none"
+TOML
+  # `plan` changes nothing: it shows the pull instead of doing it.
+  local out
+  out=$(ra plan -- docker run --rm "$TEST_IMAGE" true 2>"$T/plan-err")
+  expect_contains "$out" "sidecar e2e-pull-missing: create swarmforge-shared-e2e-pull-missing (absent), pull $image"
+  out=$(ra plan --json -- docker run --rm "$TEST_IMAGE" true 2>>"$T/plan-err")
+  expect_contains "$out" '"pull": true'
+  local rc=0
+  ra -- docker run --rm "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_eq "$(cat "$T/out")" "" "(harness must not run)"
+  local err
+  err=$(cat "$T/err")
+  expect_contains "$err" "sidecar \"e2e-pull-missing\": cannot pull image $image:"
+  # Then the daemon's own words: offline a lookup failure naming the registry, online "pull
+  # access denied"; either way not empty.
+  local daemon_words
+  daemon_words=$(grep -F "cannot pull image $image: " <<<"$err" | sed "s|.*cannot pull image $image: ||")
+  expect_ne "$daemon_words" "" "(daemon's message missing)"
+  expect_contains "$err" "$(docker pull "$image" 2>&1 | grep -oE 'registry-1.docker.io|pull access denied' | head -1)"
+  expect_contains "$err" "build it locally or \`docker pull\` it"
+  expect_eq "$(container_id swarmforge-shared-e2e-pull-missing)" "" "(nothing created)"
+}

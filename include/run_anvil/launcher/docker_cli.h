@@ -116,6 +116,14 @@ class DockerCLI {
   virtual std::optional<std::string> image_id(const std::string& reference) = 0;
   // The local image's default entrypoint, command and user; nullopt when not present locally.
   virtual std::optional<ImageConfig> image_config(const std::string& reference) = 0;
+  // Pulls `reference` from its registry, like `docker pull`, waiting at most `timeout`; once it
+  // returns, image_id(reference) finds the image. An untagged reference pulls `latest` (never
+  // every tag); a digest reference pulls exactly that digest. No registry credentials are sent,
+  // so only public images can be pulled: a private one must be `docker login` + `docker pull`ed
+  // first. Throws DockerError with the daemon's own message when the pull fails, including the
+  // failures the Engine API reports inside an HTTP 200 progress stream (a line
+  // {"error": "...", "errorDetail": {...}}).
+  virtual void pull_image(const std::string& reference, std::chrono::milliseconds timeout) = 0;
 
   // Creates (does not start) a container; returns its id. Throws DockerError with status 409
   // when the name is taken, 404 when the image is not present locally.

@@ -5,6 +5,7 @@
 
 #include "run_anvil/launcher/cli.h"
 #include "run_anvil/launcher/docker_cli.h"
+#include "run_anvil/launcher/progress.h"
 #include "run_anvil/sidecars/definition.h"
 #include "run_anvil/sidecars/layers.h"
 #include "run_anvil/sidecars/plan.h"
@@ -26,8 +27,11 @@ struct Prepared {
 // running anvil uses is kept). Throws Error when impossible.
 // `plan_options` carries what the launcher decides outside the plan (session id and name,
 // workspace, harness injection; see session.h and harness.h).
+// With `pull_progress` (run), images not present locally are pulled first, reported there (see
+// image_pull.h); without it (plan, which changes nothing) the plan's steps say they will be.
 Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,
-                 const sidecars::PlanOptions& plan_options = {});
+                 const sidecars::PlanOptions& plan_options = {},
+                 Progress* pull_progress = nullptr);
 
 // Creates the managed default network when the plan needs it.
 void ensure_network(DockerCLI& docker, const sidecars::Plan& plan);

@@ -29,7 +29,8 @@ struct ObservedContainer {
 
 struct ObservedState {
   std::map<std::string, ObservedContainer> containers;              // by container name
-  std::map<std::string, std::optional<std::string>> image_ids;      // image ref -> local ID
+  // image ref -> local ID; nullopt (or no entry) when not present locally: the plan pulls it.
+  std::map<std::string, std::optional<std::string>> image_ids;
   // The anvil's network as the daemon knows it: nullopt when it does not exist.
   std::optional<std::string> network_driver;
 };
@@ -58,6 +59,10 @@ struct SidecarStep {
   std::string existing_id;   // Reuse/Recreate: the observed container
   std::string config_hash;
   std::string image_id;      // local image ID to record in the label ("" when unknown)
+  // The image reference to pull before anything is created: the image is not present locally
+  // (image_id is then ""). "" when it is present. `run` pulls before planning, so only `plan`
+  // shows pulls.
+  std::string pull_image;
   std::string network;       // "" when not network-facing
   std::vector<std::string> aliases;  // on `network`: canonical alias, then interface.aliases
   bool connect = false;      // Reuse: attach to `network` (not attached yet)
@@ -118,7 +123,8 @@ struct PlanOptions {
 
 // Throws run_anvil::Error when the plan is impossible: the anvil command is not a run command,
 // its network cannot carry sidecars (host, none, container:, default bridge) or does not exist,
-// a container of a sidecar's name is not managed by run-anvil, or an image is not present; with
+// or a container of a sidecar's name is not managed by run-anvil (an image not present locally
+// is no error: its steps say pull_image); with
 // session sidecars also when the anvil name is not a valid container name, no name is available,
 // or a session container of that name already exists (another run of the same anvil name).
 // Precondition: `definitions` passed validate_set.

@@ -129,6 +129,23 @@ TEST_F(PlanGolden, CycleIsRejectedAtValidation) {
   EXPECT_NE(diags[0].message.find("a -> b -> a"), std::string::npos) << diags[0].str();
 }
 
+TEST_F(PlanGolden, MissingImageIsShownAsAPull) {
+  std::vector<Definition> defs{port_sidecar("db", 5432), port_sidecar("mq", 5672)};
+  images(defs);
+  observed.image_ids["img/mq:1"] = std::nullopt;
+  EXPECT_EQ(text(defs), std::string("network swarmforge-net (create)\n"
+                                    "sidecar db: create swarmforge-shared-db (absent), ready when "
+                                    "tcp db:5432\n"
+                                    "sidecar mq: create swarmforge-shared-mq (absent), pull "
+                                    "img/mq:1, ready when tcp mq:5672\n") +
+                            kAnvil1);
+  std::ostringstream json;
+  print_plan(json, sidecars::make_plan(defs, observed, sidecars::parse_anvil_argv(argv)), true);
+  EXPECT_NE(json.str().find("\"pull\": true"), std::string::npos) << json.str();
+  EXPECT_NE(json.str().find("\"image\": \"img/mq:1\""), std::string::npos) << json.str();
+  EXPECT_EQ(json.str().find("\"pull\": true"), json.str().rfind("\"pull\": true"));
+}
+
 TEST_F(PlanGolden, UnmanagedNameClashIsRefused) {
   std::vector<Definition> defs{port_sidecar("db", 5432)};
   images(defs);

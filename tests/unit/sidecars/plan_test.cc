@@ -196,14 +196,19 @@ TEST_F(PlanTest, RefusesNonRunAnvilCommandOnceSidecarsExist) {
   EXPECT_THROW(make_plan(defs, observed_with_images(defs), anvil({"bash", "-c", "x"})), Error);
 }
 
-TEST_F(PlanTest, MissingImageIsAClearError) {
-  std::vector<Definition> defs{port_sidecar("pg", 5432)};
-  try {
-    make_plan(defs, ObservedState{}, anvil());
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("img/pg:1 is not present locally"), std::string::npos);
-  }
+TEST_F(PlanTest, MissingImageIsPlannedAsAPull) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432), port_sidecar("mq", 5672)};
+  ObservedState observed = observed_with_images(defs);
+  observed.image_ids["img/pg:1"] = std::nullopt;
+  Plan p = make_plan(defs, observed, anvil());
+  ASSERT_EQ(p.steps.size(), 2u);
+  const SidecarStep& pg = p.steps[0].name == "pg" ? p.steps[0] : p.steps[1];
+  const SidecarStep& mq = p.steps[0].name == "pg" ? p.steps[1] : p.steps[0];
+  EXPECT_EQ(pg.pull_image, "img/pg:1");
+  EXPECT_EQ(pg.image_id, "");
+  EXPECT_EQ(pg.action, Action::Create);
+  EXPECT_EQ(mq.pull_image, "");
+  EXPECT_EQ(mq.image_id, "sha256:mq");
 }
 
 TEST_F(PlanTest, ProbeDescribesWhatIsChecked) {
