@@ -68,24 +68,28 @@ hd_events() {
     --filter "container=$2" --format '{{.Action}}'
 }
 
-# Starts N launchers that all block on a FIFO, then releases them at the same instant. Each
-# writes $T/out.I, $T/err.I and $T/rc.I.
+# Starts N launchers that all block reading a FIFO, then releases them at the same instant with
+# one line each. The FIFO is held open read-write here, so a launcher that reaches its read late
+# (a loaded machine) still finds its line instead of blocking forever. Each launcher writes
+# $T/out.I, $T/err.I and $T/rc.I.
 hd_launch_together() {
-  local n=$1 i
+  local n=$1 i gate
   shift
   mkfifo "$T/go"
+  exec {gate}<>"$T/go"
   ra_cmd
   for i in $(seq 1 "$n"); do
     (
-      cat "$T/go" >/dev/null
+      read -r _ <"$T/go"
       rc=0
       "${RA[@]}" "$@" >"$T/out.$i" 2>"$T/err.$i" || rc=$?
       echo "$rc" >"$T/rc.$i"
     ) &
   done
-  sleep 0.3  # every subshell is blocked opening the FIFO
-  : >"$T/go"
+  sleep 0.3 # let them all reach the read
+  for i in $(seq 1 "$n"); do echo go; done >&"$gate"
   wait
+  exec {gate}>&-
 }
 
 # ---------------------------------------------------------------- concurrency
@@ -166,7 +170,7 @@ test_hd_silent_daemon_fails_after_the_bounded_first_contact() {
   DOCKER_HOST="unix://$T/fault.sock" ra -- docker run --rm x echo HARNESS >"$T/out" 2>"$T/err" || rc=$?
   t1=$(hd_now_ms)
   expect_eq "$rc" 1
-  expect_contains "$(cat "$T/err")" "did not answer GET /version within 5000 ms"
+  expect_contains "$(cat "$T/err")" "did not answer GET /_ping within 5000 ms"
   expect_eq "$(cat "$T/out")" ""
   ((t1 - t0 < 9000)) || fail "took $((t1 - t0)) ms: the negotiation timeout was paid more than once"
   hd_figure "silent daemon: error after $((t1 - t0)) ms (bound: 5000 ms)"
@@ -362,7 +366,7 @@ test_hd_sigint_while_the_daemon_is_silent_exits_130_promptly() {
   ra_cmd
   DOCKER_HOST="unix://$T/fault.sock" "${RA[@]}" -- docker run --rm x true >"$T/out" 2>"$T/err" &
   local pid=$!
-  hd_wait_for "$T/fault.log" "GET /version"
+  hd_wait_for "$T/fault.log" "GET /_ping"
   hd_signal_and_wait $pid INT "while a daemon call hangs"
   expect_eq "$HD_RC" 130
 }

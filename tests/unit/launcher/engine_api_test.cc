@@ -31,34 +31,40 @@ class EngineApiTest : public ::testing::Test {
   std::unique_ptr<DockerCLI> api;
 };
 
-TEST_F(EngineApiTest, NegotiatesVersionOnceAndPrefixesEveryPath) {
+TEST_F(EngineApiTest, PingsOnceThenPrefixesEveryPathWithTheAssumedVersion) {
   fake->on("GET /v1.41/containers/json?all=1", 200, "[]");
   api->list_containers({});
   api->list_containers({});
   ASSERT_EQ(fake->requests.size(), 3u);
-  EXPECT_EQ(fake->requests[0].path, "/version");
+  EXPECT_EQ(fake->requests[0].path, "/_ping");
   EXPECT_EQ(fake->requests[1].path, "/v1.41/containers/json?all=1");
   EXPECT_EQ(fake->requests[2].path, "/v1.41/containers/json?all=1");
 }
 
-TEST_F(EngineApiTest, CapsNegotiatedVersionAtClientMaximum) {
-  auto transport = std::make_unique<FakeHttpTransport>();
-  FakeHttpTransport* newer = transport.get();
-  newer->on("GET /version", 200, R"({"ApiVersion":"1.47"})");
-  newer->on("GET /v1.43/containers/json?all=1", 200, "[]");
-  auto engine = make_engine_api(std::move(transport));
-  engine->list_containers({});
-  EXPECT_EQ(newer->requests.back().path, "/v1.43/containers/json?all=1");
+TEST_F(EngineApiTest, SwitchesToTheVersionAnOlderDaemonNamesAndRetries) {
+  fake->on("GET /v1.41/containers/json?all=1", 400,
+           R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.40"})");
+  fake->on("GET /v1.40/containers/json?all=1", 200, "[]");
+  EXPECT_NO_THROW(api->list_containers({}));
+  api->list_containers({});
+  EXPECT_EQ(fake->requests.back().path, "/v1.40/containers/json?all=1");
+}
+
+TEST_F(EngineApiTest, SwitchesToTheMinimumANewerDaemonNames) {
+  fake->on("POST /v1.41/containers/abc/start", 400,
+           R"({"message":"client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"})");
+  fake->on("POST /v1.44/containers/abc/start", 204, "");
+  EXPECT_NO_THROW(api->start_container("abc"));
+  EXPECT_EQ(fake->requests.back().path, "/v1.44/containers/abc/start");
 }
 
 TEST_F(EngineApiTest, RejectsDaemonsOlderThanTheMinimumApi) {
-  auto transport = std::make_unique<FakeHttpTransport>();
-  transport->on("GET /version", 200, R"({"ApiVersion":"1.12"})");
-  auto old = make_engine_api(std::move(transport));
+  fake->on("GET /v1.41/containers/json?all=1", 400,
+           R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.12"})");
   EXPECT_THROW(
       {
         try {
-          old->list_containers({});
+          api->list_containers({});
         } catch (const Error& e) {
           EXPECT_THAT(e.what(), HasSubstr("speaks Engine API 1.12"));
           throw;
@@ -67,11 +73,11 @@ TEST_F(EngineApiTest, RejectsDaemonsOlderThanTheMinimumApi) {
       Error);
 }
 
-TEST_F(EngineApiTest, RetriesNegotiationAfterDaemonWasUnavailable) {
+TEST_F(EngineApiTest, RetriesFirstContactAfterDaemonWasUnavailable) {
   auto transport = std::make_unique<FakeHttpTransport>();
   FakeHttpTransport* flaky = transport.get();
-  flaky->unreachable("GET /version");
-  flaky->on("GET /version", 200, R"({"ApiVersion":"1.41"})");
+  flaky->unreachable("GET /_ping");
+  flaky->on("GET /_ping", 200, "OK");
   flaky->on("GET /v1.41/containers/json?all=1", 200, "[]");
   auto engine = make_engine_api(std::move(transport));
   EXPECT_THROW(engine->list_containers({}), DaemonUnavailable);
@@ -94,7 +100,7 @@ TEST_F(EngineApiTest, FirstContactCarriesAFiveSecondTimeout) {
   fake->on("GET /v1.41/containers/abc/json", 404, R"({"message":"No such container: abc"})");
   api->inspect_container("abc");
   ASSERT_FALSE(fake->requests.empty());
-  EXPECT_EQ(fake->requests.front().path, "/version");
+  EXPECT_EQ(fake->requests.front().path, "/_ping");
   EXPECT_EQ(fake->requests.front().timeout, milliseconds(5000));
 }
 
