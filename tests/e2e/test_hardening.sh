@@ -257,6 +257,8 @@ test_hd_sigint_while_probing_exits_130_promptly_without_probe_containers() {
 test_hd_sigint_while_a_probe_container_dials_leaves_no_probe_container() {
   # The path a remote daemon takes: readiness is dialled from a throwaway container.
   hd_slow_sidecar e2e-hd-probed 60
+  # Probe containers are not named after the sidecar, so e2e_cleanup would not find a leftover.
+  trap 'docker ps -aq --filter label=swarmforge.probe=e2e-hd-probed | xargs -r docker rm -f >/dev/null 2>&1' EXIT
   ra_cmd
   RUN_ANVIL_PROBE=container "${RA[@]}" --anvil-image "$TEST_IMAGE" -- \
     docker run --rm "$TEST_IMAGE" echo HARNESS >"$T/out" 2>"$T/err" &

@@ -10,8 +10,10 @@ RUN_ANVIL_FUZZ_SECONDS="${RUN_ANVIL_FUZZ_SECONDS:-90}"
 
 sanitized_unit_tests() {
   say "unit tests under ASan + UBSan (building in $RUN_ANVIL_ASAN_BUILD)"
-  cmake -S "$RUN_ANVIL_ROOT" -B "$RUN_ANVIL_ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DRUN_ANVIL_SANITIZE=ON >/dev/null
+  # -O1 -g1 (line tables) compiles in half the time of -O2 -g and is what the sanitizers advise;
+  # Debug keeps assert() on.
+  cmake -S "$RUN_ANVIL_ROOT" -B "$RUN_ANVIL_ASAN_BUILD" -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DRUN_ANVIL_SANITIZE=ON >/dev/null
   cmake --build "$RUN_ANVIL_ASAN_BUILD" -j"$(nproc)" --target unit_tests >/dev/null
   # Any report fails its test: UBSan does not recover (-fno-sanitize-recover), ASan never does.
   local log="$RUN_ANVIL_ASAN_BUILD/ctest.log"
