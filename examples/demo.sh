@@ -22,5 +22,5 @@ say "second launch: the running sidecar is reused as is"
 time "$RUN_ANVIL_BIN" -v --repo-sidecars "$LAYER" -- "${harness[@]}"
 
 say "the shared sidecar keeps running for the next harness:"
-docker ps --filter label=swarmforge.managed-by=run-anvil --format '  {{.Names}}  {{.Status}}  {{.Image}}'
+docker ps --filter label=swarmforge.managed-by=run-anvil --filter label=swarmforge.tong.name=web --format '  {{.Names}}  {{.Status}}  {{.Image}}'
 echo "(remove it with: docker rm -f swarmforge-shared-web)"
