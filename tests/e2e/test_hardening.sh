@@ -6,10 +6,14 @@
 # printed as figures; the only time limits asserted are generous hang guards.
 
 FAULT_SOCKET="$RUN_ANVIL_BUILD/fault_socket"
-# Figures go to the run's stderr, not the test's log, so they are seen on success too.
-exec {HD_FIGURES}>&2
-
-hd_figure() { printf '     %s\n' "$*" >&"$HD_FIGURES"; }
+# Figures go to the stderr of run.sh itself ($$ is its PID even inside the test's subshell), not
+# to the test's log, so they are seen on success too. The file is opened per figure: a descriptor
+# held open for the whole run would leak into every process the tests start (a restarted dockerd
+# would keep a caller's pipe open forever).
+hd_figure() {
+  printf '     %s\n' "$*" >>"/proc/$$/fd/2" 2>/dev/null || true
+  printf 'figure: %s\n' "$*"
+}
 
 hd_now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
