@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/sidecars/definition.h"
+#include "run_anvil/sidecars/define/definition.h"
 
 // Small builders so tests state only what matters to them.
 namespace run_anvil::fakes {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "run_anvil/errors.h"
-#include "run_anvil/sidecars/layers.h"
+#include "run_anvil/sidecars/define/layers.h"
 
 namespace run_anvil::fakes {
 

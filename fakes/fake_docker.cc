@@ -1,5 +1,7 @@
 #include "fake_docker.h"
 
+#include "run_anvil/sidecars/plan/log_matcher.h"
+
 #include <algorithm>
 
 namespace run_anvil::fakes {
@@ -69,7 +71,18 @@ std::optional<launcher::ImageConfig> FakeDocker::image_config(const std::string&
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (!images.count(reference)) return std::nullopt;
   auto it = image_configs.find(reference);
-  return it == image_configs.end() ? launcher::ImageConfig{} : it->second;
+  launcher::ImageConfig config = it == image_configs.end() ? launcher::ImageConfig{} : it->second;
+  config.id = images[reference];
+  return config;
+}
+
+void FakeDocker::import_image(const std::string& reference, const std::string&) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("import " + reference);
+  // Off by default: a probe container of the fake never exits by itself, so tests that do not
+  // script one see the launcher's fallback (degrade with one warning) instead of a wait.
+  if (!importable) throw DockerError(500, "import not scripted in this test");
+  images[reference] = "sha256:imported-" + reference;
 }
 
 void FakeDocker::pull_image(const std::string& reference, std::chrono::milliseconds) {
@@ -90,11 +103,49 @@ std::string FakeDocker::create_container(const launcher::ContainerSpec& spec) {
     throw DockerError(409, "Conflict. The container name \"/" + spec.name + "\" is already in use");
   }
   if (!images.count(spec.image)) throw DockerError(404, "No such image: " + spec.image);
+  for (const auto& b : spec.strict_binds) {
+    if (absent_host_paths.count(b.source)) {
+      throw DockerError(400,
+                        "invalid mount config for type \"bind\": bind source path does not "
+                        "exist: " +
+                            b.source);
+    }
+  }
   ContainerInfo& c = add_container(spec.name, false, spec.labels);
+  for (const auto& b : spec.strict_binds) {
+    c.mounts.push_back({"bind", "", b.source, b.target, !b.read_only});
+  }
   c.state = "created";
+  c.restart_policy = spec.restart_policy;
   c.image = spec.image;
   c.image_id = images[spec.image];
   if (!spec.network.empty()) c.networks[spec.network] = {"net-" + spec.network, "", spec.aliases};
+  for (const auto& [network, aliases] : spec.more_networks) {
+    c.networks[network] = {"net-" + network, "", aliases};
+  }
+  for (const auto& bind : spec.binds) {
+    // "source:target[:ro]": a source without '/' is a volume, as the daemon reads it.
+    auto colon = bind.find(':');
+    std::string source = bind.substr(0, colon);
+    std::string target = bind.substr(colon + 1, bind.find(':', colon + 1) - colon - 1);
+    bool volume = source.find('/') == std::string::npos;
+    if (volume && !volumes.count(source)) volumes[source] = {};
+    c.mounts.push_back({volume ? "volume" : "bind", volume ? source : "", source, target,
+                        bind.size() < 3 || bind.substr(bind.size() - 3) != ":ro"});
+  }
+  auto image_config = image_configs.find(spec.image);
+  if (image_config != image_configs.end()) {
+    for (const auto& path : image_config->second.volumes) {
+      bool covered = std::any_of(c.mounts.begin(), c.mounts.end(),
+                                 [&](const launcher::MountInfo& m) { return m.destination == path; });
+      if (covered) continue;
+      std::string anonymous(64, 'a');
+      std::string serial = std::to_string(next_id_++);
+      anonymous.replace(64 - serial.size(), serial.size(), serial);
+      volumes[anonymous] = {};
+      c.mounts.push_back({"volume", anonymous, "", path, true});
+    }
+  }
   specs_created.push_back(spec.name);
   last_spec[spec.name] = spec;
   return c.id;
@@ -107,6 +158,12 @@ void FakeDocker::start_container(const std::string& id) {
     calls.push_back("start " + id);
     ContainerInfo* c = find(id);
     if (!c) throw DockerError(404, "No such container: " + id);
+    if (before_start) before_start(c->name);
+    if (failing_starts.count(c->name)) throw DockerError(500, "OCI runtime create failed (fake)");
+    if (auto spec = last_spec.find(c->name); spec != last_spec.end() && spec->second.open_stdin) {
+      awaiting_input.insert(c->name);
+    }
+    if (!c->running) c->started_at = "2026-01-01T00:00:" + std::to_string(++starts_) + "Z";
     c->running = true;
     c->state = "running";
     for (auto& [net, attachment] : c->networks) {
@@ -128,7 +185,28 @@ void FakeDocker::remove_container(const std::string& id) {
   }
 }
 
-void FakeDocker::stop_container(const std::string& id, std::chrono::seconds) {
+void FakeDocker::remove_container_keeping_volumes(const std::string& id) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("remove-keep-volumes " + id);
+  for (auto it = containers.begin(); it != containers.end(); ++it) {
+    if (it->second.id == id || it->first == id) {
+      containers.erase(it);
+      return;
+    }
+  }
+}
+
+void FakeDocker::update_restart_policy(const std::string& id, const std::string& policy) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("restart-policy " + id + " " + policy);
+  if (!policy_updates) throw DockerError(404, "page not found");  // podman 4.3: no update API
+  ContainerInfo* c = find(id);
+  if (!c) throw DockerError(404, "No such container: " + id);
+  restart_policies[c->id] = policy;
+  c->restart_policy = policy;
+}
+
+void FakeDocker::stop_container(const std::string& id, std::optional<std::chrono::seconds>) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   calls.push_back("stop " + id);
   if (ContainerInfo* c = find(id)) {
@@ -170,12 +248,13 @@ std::optional<launcher::NetworkInfo> FakeDocker::inspect_network(const std::stri
 }
 
 launcher::NetworkInfo FakeDocker::ensure_network(const std::string& name,
-                                                 const std::map<std::string, std::string>& labels) {
+                                                 const std::map<std::string, std::string>& labels,
+                                                 bool internal) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   auto it = networks.find(name);
   if (it != networks.end()) return it->second;
-  calls.push_back("network create " + name);
-  launcher::NetworkInfo n{"net-" + name, name, "bridge", labels, {}};
+  calls.push_back(std::string("network create ") + (internal ? "--internal " : "") + name);
+  launcher::NetworkInfo n{"net-" + name, name, "bridge", labels, {}, internal};
   return networks[name] = n;
 }
 
@@ -201,13 +280,36 @@ void FakeDocker::disconnect_network(const std::string& network, const std::strin
   if (ContainerInfo* c = find(container)) c->networks.erase(network);
 }
 
-void FakeDocker::put_archive(const std::string& container, const std::string& path,
-                             const std::string& tar) {
+void FakeDocker::attach_stdin(const std::string& container, const std::string& payload) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
-  calls.push_back("put archive " + container + " " + path);
+  calls.push_back("attach stdin " + container);
   ContainerInfo* c = find(container);
   if (!c) throw DockerError(404, "No such container: " + container);
-  archives[c->name].emplace_back(path, tar);
+  if (!c->running) throw DockerError(409, "container " + container + " is not running");
+  stdin_payloads[c->name].push_back(payload);
+  awaiting_input.erase(c->name);
+  if (on_attach) on_attach(c->name);
+}
+
+std::optional<launcher::PathStat> FakeDocker::stat_path(const std::string& container,
+                                                        const std::string& path) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  calls.push_back("stat " + container + " " + path);
+  ContainerInfo* c = find(container);
+  if (!c) throw DockerError(404, "No such container: " + container);
+  if (path == "/bin/sh" && images_without_shell.count(c->image)) return std::nullopt;
+  launcher::PathStat stat;
+  stat.regular = true;
+  return stat;
+}
+
+std::vector<std::string> FakeDocker::process_commands(const std::string& container) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  ContainerInfo* c = find(container);
+  if (c && failing_tops.count(c->name)) throw DockerError(500, "ttrpc: closed: unknown");
+  if (!c || !c->running) return {};
+  if (awaiting_input.count(c->name)) return {"/bin/sh -c : run-anvil-await-secrets; ..."};
+  return {"service"};
 }
 
 void FakeDocker::create_volume(const std::string& name,
@@ -238,13 +340,37 @@ std::vector<launcher::VolumeInfo> FakeDocker::list_volumes(
 }
 
 launcher::ExecResult FakeDocker::exec(const std::string& container,
-                                      const std::vector<std::string>&, std::chrono::milliseconds) {
+                                      const std::vector<std::string>&,
+                                      std::chrono::milliseconds timeout) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   calls.push_back("exec " + container);
+  if (on_exec) on_exec(timeout);
   ContainerInfo* c = find(container);
   if (!c) throw DockerError(404, "No such container: " + container);
   auto it = exec_exit_codes.find(c->name);
-  return {it == exec_exit_codes.end() ? 0 : it->second, ""};
+  auto out = exec_outputs.find(c->name);
+  return {it == exec_exit_codes.end() ? 0 : it->second,
+          out == exec_outputs.end() ? "" : out->second};
+}
+
+std::string FakeDocker::logs_since(const std::string& container, const std::string& since) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  logs_since_calls.push_back(since);
+  ContainerInfo* c = find(container);
+  if (!c) return "";
+  // Like the daemon: every line at or after `since`, compared as unix time.
+  auto since_time = [](const std::string& s) {
+    auto dot = s.find('.');
+    return sidecars::UnixTime{std::stoll(s.substr(0, dot)),
+                              dot == std::string::npos ? 0LL : std::stoll(s.substr(dot + 1))};
+  };
+  auto bound = since_time(since);
+  std::string out;
+  for (const auto& line : timestamped_logs[c->name]) {
+    auto at = sidecars::parse_rfc3339(line.substr(0, line.find(' ')));
+    if (at && *at >= bound) out += line + "\n";
+  }
+  return out;
 }
 
 std::string FakeDocker::logs_tail(const std::string& container, int) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/terminal.h"
+#include "run_anvil/launcher/os/terminal.h"
 
 // A scripted terminal: answers come from a queue (nullopt = EOF), every prompt is recorded.
 namespace run_anvil::fakes {

@@ -2,7 +2,7 @@
 
 #include <gmock/gmock.h>
 
-#include "run_anvil/launcher/docker_cli.h"
+#include "run_anvil/launcher/docker/docker_cli.h"
 
 // gMock of the Docker seam, for tests that assert exact daemon interactions.
 namespace run_anvil::fakes {
@@ -19,23 +19,29 @@ class MockDockerCLI : public launcher::DockerCLI {
   MOCK_METHOD(std::optional<launcher::ImageConfig>, image_config, (const std::string&),
               (override));
   MOCK_METHOD(void, pull_image, (const std::string&, std::chrono::milliseconds), (override));
+  MOCK_METHOD(void, import_image, (const std::string&, const std::string&), (override));
   MOCK_METHOD(std::string, create_container, (const launcher::ContainerSpec&), (override));
   MOCK_METHOD(void, start_container, (const std::string&), (override));
   MOCK_METHOD(void, remove_container, (const std::string&), (override));
-  MOCK_METHOD(void, stop_container, (const std::string&, std::chrono::seconds), (override));
+  MOCK_METHOD(void, remove_container_keeping_volumes, (const std::string&), (override));
+  MOCK_METHOD(void, stop_container, (const std::string&, std::optional<std::chrono::seconds>),
+              (override));
+  MOCK_METHOD(void, update_restart_policy, (const std::string&, const std::string&), (override));
   MOCK_METHOD(std::vector<launcher::NetworkInfo>, list_networks,
               ((const std::map<std::string, std::string>&)), (override));
   MOCK_METHOD(std::optional<launcher::NetworkInfo>, inspect_network, (const std::string&),
               (override));
   MOCK_METHOD(launcher::NetworkInfo, ensure_network,
-              (const std::string&, (const std::map<std::string, std::string>&)), (override));
+              (const std::string&, (const std::map<std::string, std::string>&), bool), (override));
   MOCK_METHOD(void, remove_network, (const std::string&), (override));
   MOCK_METHOD(void, connect_network,
               (const std::string&, const std::string&, const std::vector<std::string>&),
               (override));
   MOCK_METHOD(void, disconnect_network, (const std::string&, const std::string&), (override));
-  MOCK_METHOD(void, put_archive, (const std::string&, const std::string&, const std::string&),
+  MOCK_METHOD(void, attach_stdin, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(std::optional<launcher::PathStat>, stat_path, (const std::string&, const std::string&),
               (override));
+  MOCK_METHOD(std::vector<std::string>, process_commands, (const std::string&), (override));
   MOCK_METHOD(void, create_volume,
               (const std::string&, (const std::map<std::string, std::string>&)), (override));
   MOCK_METHOD(void, remove_volume, (const std::string&), (override));

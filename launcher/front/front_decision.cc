@@ -1,19 +1,21 @@
-#include "run_anvil/launcher/front_decision.h"
+#include "run_anvil/launcher/front/front_decision.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "run_anvil/sidecars/define/definition_file_name.h"
 
 namespace run_anvil::launcher {
 namespace {
 
 // The launcher options that take a value, as the full CLI defines them (launcher/cli.cc).
 constexpr const char* kValueOptions[] = {
-    "--user-sidecars", "--org-sidecars", "--repo-sidecars", "--workspace-sidecars",
-    "--workspace",     "--anvil-image",  "--approvals",     "--providers",
-    "--recreate",      "--harness"};
+    "--user-sidecars", "--org-sidecars", "--repo-sidecars", "--workspace-sidecars", "--workspace",
+    "--anvil-image",   "--approvals",    "--providers",     "--recreate",           "--harness"};
 constexpr const char* kFlags[] = {"-q", "--quiet", "-v", "--verbose", "--no-prompt"};
 
 bool one_of(const std::string& s, const auto& list) {
@@ -81,16 +83,27 @@ std::vector<std::string> layer_dirs(const Parsed& p, const FrontEnv& env, const 
   return dirs;
 }
 
+bool explicit_dirs_exist(const Parsed& p, const DirProbe& is_dir) {
+  if (!is_dir) return true;
+  for (const auto* dir : {&p.user, &p.org, &p.repo, &p.workspace_layer, &p.workspace}) {
+    if (*dir && !is_dir(**dir)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 FrontDecision decide_front(const std::vector<std::string>& argv, const FrontEnv& env,
-                           const TomlProbe& may_hold_toml, const std::string& cwd) {
+                           const TomlProbe& may_hold_toml, const std::string& cwd,
+                           const DirProbe& is_dir) {
   FrontDecision core;
   if (argv.empty()) return core;
+  if (argv.size() == 2 && argv[1] == "--version") return {FrontDecision::Kind::PrintVersion, {}};
   auto dashes = std::find(argv.begin() + 1, argv.end(), "--");
   if (dashes == argv.end() || dashes + 1 == argv.end()) return core;
   Parsed p;
   if (!parse_own({argv.begin() + 1, dashes}, p)) return core;
+  if (!explicit_dirs_exist(p, is_dir)) return core;
   for (const auto& dir : layer_dirs(p, env, cwd)) {
     if (may_hold_toml(dir)) return core;
   }
@@ -103,13 +116,23 @@ bool dir_may_hold_toml(const std::string& dir) {
   bool found = false;
   while (dirent* e = readdir(d)) {
     size_t n = std::strlen(e->d_name);
-    if (n >= 5 && std::strcmp(e->d_name + n - 5, ".toml") == 0) {
+    if ((n >= 5 && std::strcmp(e->d_name + n - 5, ".toml") == 0) ||
+        sidecars::looks_like_definition_file(e->d_name)) {
       found = true;
       break;
     }
   }
   closedir(d);
   return found;
+}
+
+}  // namespace run_anvil::launcher
+
+namespace run_anvil::launcher {
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 }  // namespace run_anvil::launcher

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/front_decision.h"
+#include "run_anvil/launcher/front/front_decision.h"
 
 namespace {
 
@@ -43,8 +43,13 @@ int main(int argc, char** argv) {
     const char* v = std::getenv(name);
     return v ? std::optional<std::string>(v) : std::nullopt;
   };
-  auto decision = run_anvil::launcher::decide_front(
-      args, env, run_anvil::launcher::dir_may_hold_toml, current_dir());
+  auto decision =
+      run_anvil::launcher::decide_front(args, env, run_anvil::launcher::dir_may_hold_toml,
+                                        current_dir(), run_anvil::launcher::is_directory);
+  if (decision.kind == run_anvil::launcher::FrontDecision::Kind::PrintVersion) {
+    std::printf("run-anvil %s\n", RUN_ANVIL_VERSION);
+    return 0;
+  }
   if (decision.kind == run_anvil::launcher::FrontDecision::Kind::ExecAnvil) {
     auto anvil = c_argv(decision.anvil_argv);
     execvp(anvil[0], anvil.data());

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/sidecars/anvil_argv.h"
-#include "run_anvil/sidecars/config_hash.h"
-#include "run_anvil/sidecars/layers.h"
-#include "run_anvil/sidecars/naming.h"
-#include "run_anvil/sidecars/plan.h"
-#include "run_anvil/sidecars/validate.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/sidecars/define/layers.h"
+#include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/plan.h"
+#include "run_anvil/sidecars/define/validate.h"
 
 namespace {
 

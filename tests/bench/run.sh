@@ -5,14 +5,14 @@
 # README's Performance section is a paste of them. Figures only: nothing here passes or fails.
 #   bash tests/bench/run.sh                       # all cases: about 8 minutes on 2 cores
 #   bash tests/bench/run.sh cold readiness        # only some of: passthrough warm cold
-#                                                 #   readiness compose micro
+#                                                 #   readiness compose real podman micro
 #   BENCH_REPS=30 BENCH_COLD_REPS=12 bash tests/bench/run.sh
 # Everything it creates is named bench-* (containers swarmforge-shared-bench-*, compose project
 # bench-compose) and removed at exit; it never prunes. The managed network swarmforge-net is left
 # in place, as run-anvil itself leaves it.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-RUN_ANVIL_EXTRA_PACKAGES="${RUN_ANVIL_EXTRA_PACKAGES:-} hyperfine libbenchmark-dev"
+RUN_ANVIL_EXTRA_PACKAGES="${RUN_ANVIL_EXTRA_PACKAGES:-} hyperfine libbenchmark-dev time"
 RUN_ANVIL_CMAKE_ARGS="${RUN_ANVIL_CMAKE_ARGS:-} -DRUN_ANVIL_BENCH=ON"
 source "$HERE/../lib/setup.sh"
 setup_all
@@ -46,6 +46,7 @@ cleanup() {
   # A daemon restarting under us (shared machine) must not leave our containers behind.
   for _ in $(seq 1 30); do docker_ok && break; sleep 1; done
   remove_managed swarmforge-shared-bench- || true
+  declare -F cleanup_real >/dev/null && cleanup_real
   if [ -n "$COMPOSE" ] && [ -f "$B/compose/docker-compose.yml" ]; then
     compose down -t 1 >/dev/null 2>&1 || true
   fi
@@ -79,10 +80,19 @@ port = 8080
 TOML
 }
 
+# sidecar_exec STACK NAME COMMAND — the same, ready when `true` succeeds inside it (issue 17: a
+# warm launch must not run that exec again for a sidecar proven ready since its start).
+sidecar_exec() {
+  sidecar "$@"
+  printf '[readiness]\nmode = "exec"\ncommand = ["true"]\n' >>"$B/stacks/$1/$2.toml"
+}
+
 make_stacks() {
   mkdir -p "$B/none" "$B/ws" "$B/assets"
   sidecar warm1 bench-warm-1 "$HTTPD"
   for i in 1 2 3 4 5; do sidecar warm5 "bench-warm-$i" "$HTTPD"; done
+  for i in 1 2 3 4 5; do sidecar_exec exec5 "bench-exec-$i" "$HTTPD"; done
+  for i in $(seq 1 50); do sidecar warm50 "bench-w50-$i" "$HTTPD"; done
   sidecar cold1 bench-cold-1 "$SLOW"
   for i in 1 2 3 4; do sidecar cold4 "bench-cold-$i" "$SLOW"; done
   sidecar ready bench-ready "$STAMPED"
@@ -187,7 +197,7 @@ adj_usec() { awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d%06d\
 # The cases
 
 bench_passthrough() {
-  say "1/6 passthrough"
+  say "1/8 passthrough"
   (cd "$B/ws" && hyperfine_pair plain "$(type -P true)" \
     run-anvil "$RUN_ANVIL_BIN -- $(type -P true)") || die "hyperfine failed"
 }
@@ -197,7 +207,7 @@ run_warm1() { ra warm1 -- "${HARNESS[@]}"; }
 run_warm5() { ra warm5 -- "${HARNESS[@]}"; }
 
 bench_warm() {
-  say "2/6 warm launches ($REPS reps)"
+  say "2/8 warm launches ($REPS reps)"
   with_retry run_warm5 >>"$LOG" 2>&1 || die "could not bring up the warm stack"
   measure 2 docker warm1 warm5 && rm -f "$B"/t.*warm* "$B/t.docker"  # warm-up, discarded
   measure "$REPS" docker warm1 warm5
@@ -208,6 +218,31 @@ bench_warm() {
     die "hyperfine failed"
   with_retry hyperfine_pair noop5 "${noop[*]}" ra-noop-5 "$ra_cmd/warm5 -- ${noop[*]}" ||
     die "hyperfine failed"
+  # Any readiness mode (issue 17): 5 exec-readiness sidecars, and scale: 50 tcp sidecars.
+  with_retry ra exec5 -- "${noop[@]}" >>"$LOG" 2>&1 || die "could not bring up the exec stack"
+  with_retry ra warm50 -- "${noop[@]}" >>"$LOG" 2>&1 || die "could not bring up the 50 stack"
+  with_retry hyperfine_pair noopx "${noop[*]}" ra-noop-exec5 "$ra_cmd/exec5 -- ${noop[*]}" ||
+    die "hyperfine failed"
+  with_retry hyperfine_pair noop50 "${noop[*]}" ra-noop-50 "$ra_cmd/warm50 -- ${noop[*]}" ||
+    die "hyperfine failed"
+  # Peak RSS of one warm launch (GNU time's maximum resident set, KB).
+  local stack
+  for stack in warm5 exec5 warm50; do
+    /usr/bin/time -f '%M' -o "$B/rss.$stack" "$RUN_ANVIL_BIN" --user-sidecars "$B/none" \
+      --workspace "$B/ws" --repo-sidecars "$B/stacks/$stack" -- "${noop[@]}" >>"$LOG" 2>&1 ||
+      die "warm launch of $stack failed"
+  done
+  # 16 launchers at once on the 5-sidecar stack: wall time of the whole burst, median of 5.
+  local rep i t0
+  for rep in 1 2 3 4 5; do
+    t0=$EPOCHREALTIME
+    for i in $(seq 1 16); do
+      "$RUN_ANVIL_BIN" --user-sidecars "$B/none" --workspace "$B/ws" \
+        --repo-sidecars "$B/stacks/warm5" -- "${noop[@]}" >>"$LOG" 2>&1 &
+    done
+    wait || die "a concurrent launcher failed"
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d\n", (b - a) * 1e6 }' >>"$B/t.burst16"
+  done
 }
 
 prep_cold1() { remove_managed swarmforge-shared-bench-cold-; }
@@ -217,7 +252,7 @@ run_cold4() { ra cold4 -- "${HARNESS[@]}"; }
 run_colddocker() { "${HARNESS[@]}"; }
 
 bench_cold() {
-  say "3/6 cold launches ($COLD_REPS reps)"
+  say "3/8 cold launches ($COLD_REPS reps)"
   measure "$COLD_REPS" colddocker cold1 cold4
 }
 
@@ -240,7 +275,7 @@ ready_sample() {
 }
 
 bench_readiness() {
-  say "4/6 readiness latency ($READY_REPS reps)"
+  say "4/8 readiness latency ($READY_REPS reps)"
   local r
   for ((r = 0; r < READY_REPS; r++)); do with_retry ready_sample || die "readiness run failed"; done
 }
@@ -266,20 +301,21 @@ YAML
   } >"$B/compose/docker-compose.yml"
 }
 
-# Polls until all five report healthy (bounded: 60 s).
+# wait_healthy CONTAINER... — polls until every one reports healthy (bounded: 60 s).
 wait_healthy() {
-  local names=() i s
-  for i in 1 2 3 4 5; do names+=("bench-compose_s${i}_1"); done
+  local s i
   for ((i = 0; i < 1200; i++)); do
-    s="$(docker inspect -f '{{.State.Health.Status}}' "${names[@]}" 2>/dev/null || true)"
-    if [ "$(grep -c '^healthy$' <<<"$s")" = 5 ]; then return 0; fi
+    s="$(docker inspect -f '{{.State.Health.Status}}' "$@" 2>/dev/null || true)"
+    if [ "$(grep -c '^healthy$' <<<"$s")" = "$#" ]; then return 0; fi
     sleep 0.05
   done
   return 1
 }
 
 run_compose() {
-  compose up -d --no-recreate && wait_healthy &&
+  compose up -d --no-recreate &&
+    wait_healthy bench-compose_s1_1 bench-compose_s2_1 bench-compose_s3_1 bench-compose_s4_1 \
+      bench-compose_s5_1 &&
     docker run --rm --network bench-compose_default "$TEST_IMAGE" true
 }
 run_composewarm() { run_compose; }
@@ -291,12 +327,12 @@ prep_racold5() { remove_managed swarmforge-shared-bench-warm-; }
 
 bench_compose() {
   if [ -z "$COMPOSE" ]; then
-    say "5/6 docker-compose: not available, skipped"
+    say "5/8 docker-compose: not available, skipped"
     touch "$B/compose.skipped"
     return
   fi
   write_compose_file
-  say "5/6 docker-compose vs run-anvil, warm ($REPS reps) and cold ($COLD_REPS reps)"
+  say "5/8 docker-compose vs run-anvil, warm ($REPS reps) and cold ($COLD_REPS reps)"
   with_retry run_compose >>"$LOG" 2>&1 || die "the compose stack did not come up healthy"
   with_retry run_warm5 >>"$LOG" 2>&1 || die "could not bring up the warm stack"
   measure "$REPS" composewarm rawarm5
@@ -304,8 +340,141 @@ bench_compose() {
   compose down -t 1 >>"$LOG" 2>&1 || true
 }
 
+# ---- real services: PostgreSQL 15, Redis 7 and nginx from Debian's packages (the examples'
+# definitions with $SERVICES_IMAGE), against docker-compose 1.29 with the same services, each
+# ready by the same check (pg_isready, redis PING, GET / = 200) polled every 250 ms. Warm: all
+# running. Cold: containers removed, the Postgres data volume kept (both sides), so a cold start
+# is a server start, not an initdb.
+make_real_stack() {
+  mkdir -p "$B/stacks/real"
+  local n
+  for n in postgres-debian redis nginx; do
+    sed -e "s|^image .*|image       = \"$SERVICES_IMAGE\"|" -e 's/^\(ports *=\).*/\1 []/' \
+      "$RUN_ANVIL_ROOT/examples/sidecars/$n.toml" >"$B/stacks/real/bench-real-${n%-debian}.toml"
+  done
+  # This VM's hard nofile limit may be below the example's; the bench measures, it does not
+  # tune (dockerd raises it; a lower value changes nothing here).
+  sed -i 's/^nofile = .*/nofile = 4096/' "$B/stacks/real/bench-real-redis.toml"
+  mkdir -p "$B/real-compose"
+  cat >"$B/real-compose/docker-compose.yml" <<YAML
+version: "2.4"
+services:
+  pg:
+    image: $SERVICES_IMAGE
+    stop_signal: SIGINT
+    environment: {POSTGRES_PASSWORD: dev}
+    volumes: ["pgdata:/var/lib/postgresql/data"]
+    command:
+      - sh
+      - -ec
+      - |
+        PGDATA=/var/lib/postgresql/data; BIN=/usr/lib/postgresql/15/bin
+        mkdir -p \$\$PGDATA /run/postgresql; chown postgres:postgres \$\$PGDATA /run/postgresql
+        chmod 700 \$\$PGDATA
+        if [ ! -s \$\$PGDATA/PG_VERSION ]; then
+          setpriv --reuid=postgres --regid=postgres --init-groups \$\$BIN/initdb -D \$\$PGDATA -U postgres --auth-local=trust --auth-host=trust
+          echo "listen_addresses = '*'" >> \$\$PGDATA/postgresql.conf
+          echo "host all all all trust" >> \$\$PGDATA/pg_hba.conf
+        fi
+        exec setpriv --reuid=postgres --regid=postgres --init-groups \$\$BIN/postgres -D \$\$PGDATA
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1"]
+      interval: 250ms
+      timeout: 5s
+      retries: 240
+  redis:
+    image: $SERVICES_IMAGE
+    user: redis
+    command: ["redis-server", "--port", "6379", "--protected-mode", "no", "--save", "", "--appendonly", "no"]
+    healthcheck:
+      test: ["CMD", "redis-cli", "ping"]
+      interval: 250ms
+      timeout: 5s
+      retries: 240
+  nginx:
+    image: $SERVICES_IMAGE
+    command: ["nginx", "-g", "daemon off;"]
+    healthcheck:
+      test: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1/"]
+      interval: 250ms
+      timeout: 5s
+      retries: 240
+volumes:
+  pgdata: {}
+YAML
+}
+
+real_compose() { "$COMPOSE" -p bench-real -f "$B/real-compose/docker-compose.yml" "$@"; }
+
+run_realcompose() {
+  real_compose up -d --no-recreate &&
+    wait_healthy bench-real_pg_1 bench-real_redis_1 bench-real_nginx_1 &&
+    docker run --rm --network bench-real_default "$SERVICES_IMAGE" true
+}
+run_realcomposewarm() { run_realcompose; }
+run_realcomposecold() { run_realcompose; }
+prep_realcomposecold() { real_compose rm -s -f; }
+run_realra() { ra real -- "${REAL_HARNESS[@]}"; }
+run_realrawarm() { run_realra; }
+run_realracold() { run_realra; }
+prep_realracold() { remove_managed swarmforge-shared-bench-real-; }
+
+bench_real() {
+  source "$RUN_ANVIL_ROOT/tests/lib/services_image.sh"
+  say "6/8 real services (Postgres, Redis, nginx from Debian packages): building/importing the image"
+  services_image >>"$LOG" 2>&1 || die "the services image could not be made"
+  REAL_HARNESS=(docker run --rm "$SERVICES_IMAGE" true)
+  make_real_stack
+  if [ -z "$COMPOSE" ]; then
+    say "docker-compose not available: run-anvil alone"
+  fi
+  say "6/8 real services, warm ($REPS reps) and cold ($COLD_REPS reps)"
+  with_retry run_realra >>"$LOG" 2>&1 || die "the real stack did not come up"
+  if [ -n "$COMPOSE" ]; then
+    with_retry run_realcompose >>"$LOG" 2>&1 || die "the compose real stack did not come up"
+    measure "$REPS" realcomposewarm realrawarm
+    measure "$COLD_REPS" realcomposecold realracold
+  else
+    measure "$REPS" realrawarm
+    measure "$COLD_REPS" realracold
+  fi
+}
+
+cleanup_real() {
+  remove_managed swarmforge-shared-bench-real- || true
+  docker volume ls -q --filter label=swarmforge.tong.name=bench-real-postgres |
+    xargs -r docker volume rm >/dev/null 2>&1 || true
+  if [ -n "$COMPOSE" ] && [ -f "$B/real-compose/docker-compose.yml" ]; then
+    real_compose down -v -t 1 >/dev/null 2>&1 || true
+  fi
+}
+
+# ---- podman side by side: the same warm launcher-alone cases against podman's service
+# (tests/lib/podman.sh starts one if none answers, and stops only that one).
+bench_podman() {
+  say "7/8 podman side by side (warm, launcher alone)"
+  (
+    source "$RUN_ANVIL_ROOT/tests/lib/podman.sh"
+    podman_start >>"$LOG" 2>&1 || { touch "$B/podman.skipped"; exit 0; }
+    trap 'remove_managed swarmforge-shared-bench-; podman_stop' EXIT
+    setup_image >>"$LOG" 2>&1 || die "no test image on podman"
+    echo "podman $(docker version -f '{{.Server.Version}}') (compat API $(docker version -f '{{.Server.APIVersion}}'))" >"$B/podman.version"
+    local noop=("$B/noop/docker" run --rm --network "$NET" "$TEST_IMAGE" true)
+    local ra_cmd="$RUN_ANVIL_BIN --user-sidecars $B/none --workspace $B/ws --repo-sidecars $B/stacks"
+    ra warm1 -- "${noop[@]}" >>"$LOG" 2>&1 || die "could not bring up the warm stack on podman"
+    ra warm5 -- "${noop[@]}" >>"$LOG" 2>&1 || die "could not bring up the warm stack on podman"
+    ra exec5 -- "${noop[@]}" >>"$LOG" 2>&1 || die "could not bring up the exec stack on podman"
+    hyperfine_pair pm-noop "${noop[*]}" pm-ra-noop-1 "$ra_cmd/warm1 -- ${noop[*]}" ||
+      die "hyperfine failed"
+    hyperfine_pair pm-noop5 "${noop[*]}" pm-ra-noop-5 "$ra_cmd/warm5 -- ${noop[*]}" ||
+      die "hyperfine failed"
+    hyperfine_pair pm-noopx "${noop[*]}" pm-ra-noop-exec5 "$ra_cmd/exec5 -- ${noop[*]}" ||
+      die "hyperfine failed"
+  )
+}
+
 bench_micro() {
-  say "6/6 micro-benchmarks"
+  say "8/8 micro-benchmarks"
   "$RUN_ANVIL_BUILD/micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
     --benchmark_format=csv 2>>"$LOG" >"$B/micro.csv" || die "micro_bench failed"
 }
@@ -328,6 +497,7 @@ machine() {
 report() {
   echo
   machine
+  if [ -f "$B/podman.version" ]; then echo "Side by side: $(cat "$B/podman.version")."; fi
   echo "Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo '| case | baseline | median | run-anvil | median | added | ratio | reps |'
@@ -337,6 +507,12 @@ report() {
   row "2 warm, 5 running shared sidecars" '`docker run --rm IMG true`' docker 'run-anvil -- same' warm5
   row "2 warm, launcher alone, 1 sidecar" 'no-op harness' noop 'run-anvil -- no-op' ra-noop-1
   row "2 warm, launcher alone, 5 sidecars" 'no-op harness' noop5 'run-anvil -- no-op' ra-noop-5
+  row "2 warm, launcher alone, 5 exec-readiness sidecars" 'no-op harness' noopx \
+    'run-anvil -- no-op' ra-noop-exec5
+  row "2 warm, launcher alone, 50 sidecars" 'no-op harness' noop50 'run-anvil -- no-op' ra-noop-50
+  row "2 warm, exec readiness vs tcp (5 sidecars)" '5 tcp' ra-noop-5 '5 exec' ra-noop-exec5
+  row "2 warm, 50 sidecars vs 5" '5 sidecars' ra-noop-5 '50 sidecars' ra-noop-50
+  row "2 warm, 16 launchers at once vs 1 (5 sidecars)" '1 launcher' ra-noop-5 '16 at once' burst16
   row "3 cold, 1 sidecar taking 1 s to listen" '`docker run --rm IMG true`' colddocker \
     'run-anvil -- same' cold1
   row "3 cold, 4 such sidecars vs 1" '1 sidecar' cold1 '4 sidecars' cold4
@@ -345,6 +521,30 @@ report() {
     row "5 cold, 5 sidecars + harness" 'docker-compose' composecold 'run-anvil' racold5
   elif [ -f "$B/compose.skipped" ]; then
     echo '| 5 docker-compose | not installed: not measured | | | | | | |'
+  fi
+  if [ -f "$B/t.realrawarm" ]; then
+    row "6 real services warm: Postgres + Redis + nginx + harness" 'docker-compose' \
+      realcomposewarm 'run-anvil' realrawarm
+    row "6 real services cold (containers removed, data volume kept)" 'docker-compose' \
+      realcomposecold 'run-anvil' realracold
+  fi
+  if [ -f "$B/t.pm-ra-noop-5" ]; then
+    row "7 podman warm, launcher alone, 1 sidecar" 'no-op harness' pm-noop 'run-anvil -- no-op' \
+      pm-ra-noop-1
+    row "7 podman warm, launcher alone, 5 sidecars" 'no-op harness' pm-noop5 \
+      'run-anvil -- no-op' pm-ra-noop-5
+    row "7 podman warm, launcher alone, 5 exec-readiness sidecars" 'no-op harness' pm-noopx \
+      'run-anvil -- no-op' pm-ra-noop-exec5
+    row "7 podman vs dockerd, launcher alone, 5 sidecars" 'dockerd' ra-noop-5 'podman' pm-ra-noop-5
+  elif [ -f "$B/podman.skipped" ]; then
+    echo '| 7 podman | no podman service could be started: not measured | | | | | | |'
+  fi
+  if [ -f "$B/rss.warm5" ]; then
+    echo
+    echo '| 2 warm launch, peak RSS of the launcher | 5 sidecars | 5 exec-readiness | 50 sidecars |'
+    echo '|---|---|---|---|'
+    printf '| maximum resident set | %s KB | %s KB | %s KB |\n' "$(cat "$B/rss.warm5")" \
+      "$(cat "$B/rss.exec5")" "$(cat "$B/rss.warm50")"
   fi
   if [ -f "$B/t.detect" ]; then
     echo
@@ -367,9 +567,9 @@ report() {
 }
 
 CASES=("$@")
-((${#CASES[@]})) || CASES=(passthrough warm cold readiness compose micro)
+((${#CASES[@]})) || CASES=(passthrough warm cold readiness compose real podman micro)
 for c in "${CASES[@]}"; do
-  declare -F "bench_$c" >/dev/null || die "unknown case $c (passthrough warm cold readiness compose micro)"
+  declare -F "bench_$c" >/dev/null || die "unknown case $c (passthrough warm cold readiness compose real podman micro)"
 done
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 remove_managed swarmforge-shared-bench- || true

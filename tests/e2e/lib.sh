@@ -80,7 +80,50 @@ e2e_tag() { E2E_TAG="$(basename "$T")-$$"; }
 
 E2E_PASSED=0
 E2E_FAILED=0
+E2E_SKIPPED=0
 E2E_FAILED_NAMES=()
+
+# The engine behind DOCKER_HOST: "podman" or "dockerd" (run.sh sets it once).
+E2E_ENGINE="${E2E_ENGINE:-dockerd}"
+on_podman() { [ "$E2E_ENGINE" = podman ]; }
+# The harness command of the shared scenarios: `docker run`, except on podman, where `docker run
+# --rm` through podman's socket always exits 0 and `podman run` is what works (README, Engines).
+# The podman-specific tests in test_engines.sh run `docker run` there too. run.sh sets it.
+ANVIL_RUN="${ANVIL_RUN:-docker run}"
+
+# podman_events SINCE ARGS... --format FORMAT — `podman events` from SINCE (seconds since the
+# epoch, with a fraction) until a moment ago. podman's compat API streams no past events, and its
+# CLI takes absolute --since/--until times unreliably here; relative ones work, with a second of
+# margin each way. The margin before SINCE would let in the previous test's events: each event's
+# own time is compared with SINCE, and only those at or after it are printed (in FORMAT).
+podman_events() {
+  local ago since_ns args=() a
+  sleep 1.1
+  ago=$(($(date +%s) - ${1%.*} + 1))
+  since_ns=$(date -d "@$1" +%s%N)
+  shift
+  while (($#)); do
+    a=$1
+    shift
+    case "$a" in
+      --format) args+=(--format "{{.Time.UnixNano}} $1"); shift ;;
+      --format=*) args+=(--format "{{.Time.UnixNano}} ${a#--format=}") ;;
+      *) args+=("$a") ;;
+    esac
+  done
+  # Nanosecond times have 19 digits until 2286: compared as strings, exactly.
+  podman events --since "${ago}s" --until 1s "${args[@]}" |
+    awk -v since="$since_ns" '($1 "") >= (since "") { sub(/^[^ ]* /, ""); print }'
+}
+
+# e2e_skip REASON — ends the test as skipped, counted apart and printed with its reason.
+e2e_skip() {
+  echo "$*" >"$T/.skipped"
+  exit 0
+}
+# skip_on_podman REASON — for a scenario that only exists on dockerd (it restarts dockerd, it
+# needs dockerd's own error texts, ...).
+skip_on_podman() { if on_podman; then e2e_skip "podman: $*"; fi; }
 
 run_test() {
   local name="$1"
@@ -96,7 +139,10 @@ run_test() {
   (set -eo pipefail; "$name") >"$T.log" 2>&1
   local rc=$?
   [ ! -e "$T/.assertion-failed" ] || rc=1
-  if ((rc == 0)); then
+  if ((rc == 0)) && [ -e "$T/.skipped" ]; then
+    E2E_SKIPPED=$((E2E_SKIPPED + 1))
+    printf 'skip %-55s (%s)\n' "$name" "$(cat "$T/.skipped")"
+  elif ((rc == 0)); then
     end=$(date +%s.%N)
     E2E_PASSED=$((E2E_PASSED + 1))
     printf 'ok   %-55s %5.1fs\n' "$name" "$(echo "$end - $start" | bc)"
@@ -107,11 +153,31 @@ run_test() {
     sed 's/^/    | /' "$T.log" | tail -40
   fi
   e2e_cleanup
+  e2e_check_default_bridge "$name"
+}
+
+# On a fresh CI machine dockerd's default bridge docker0 vanished twice between two tests (every
+# later `docker run` without --network then fails: "could not find bridge docker0"); the cause
+# is not found yet. Said loudly with the test it followed and dockerd's last words, then the
+# bridge is put back as dockerd had it, so one unexplained loss does not fail every later test.
+E2E_DOCKER0_ADDR=""
+e2e_check_default_bridge() {
+  [ "$E2E_ENGINE" = dockerd ] && [ -z "${DOCKER_HOST:-}" ] || return 0
+  if ip link show docker0 >/dev/null 2>&1; then
+    E2E_DOCKER0_ADDR=$(ip -4 -o addr show docker0 | awk '{print $4; exit}')
+    return 0
+  fi
+  [ -n "$E2E_DOCKER0_ADDR" ] || return 0
+  echo "WARNING: dockerd's bridge docker0 vanished during $1; recreating it ($E2E_DOCKER0_ADDR)"
+  ip -o link | sed 's/^/    links: /'
+  tail -5 /tmp/run-anvil-dockerd.log 2>/dev/null | sed 's/^/    dockerd: /'
+  ip link add docker0 type bridge && ip addr add "$E2E_DOCKER0_ADDR" dev docker0 &&
+    ip link set docker0 up || echo "    could not recreate docker0"
 }
 
 e2e_summary() {
   echo
   if ((E2E_FAILED)); then echo "failed: ${E2E_FAILED_NAMES[*]}"; fi
-  echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"
+  echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed, $E2E_SKIPPED skipped ($E2E_ENGINE)"
   ((E2E_FAILED == 0))
 }

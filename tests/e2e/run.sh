@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the end-to-end tests against a real dockerd: tests/e2e/run.sh [TEST_FUNCTION ...]
+# Runs the end-to-end tests against the engine DOCKER_HOST names (dockerd or podman's service):
+#   tests/e2e/run.sh [TEST_FUNCTION ...]
 # Expects tests/lib/setup.sh's setup to have run (tests/run_all.sh does it).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,5 +16,10 @@ else
 fi
 setup_dockerd
 setup_image
+source "$HERE/../lib/podman.sh"
+if engine_is_podman; then E2E_ENGINE=podman; else E2E_ENGINE=dockerd; fi
+if [ "$E2E_ENGINE" = podman ]; then ANVIL_RUN="podman run"; else ANVIL_RUN="docker run"; fi
+export E2E_ENGINE ANVIL_RUN
+echo "e2e against $E2E_ENGINE at ${DOCKER_HOST:-the default socket}"
 for t in "${tests[@]}"; do run_test "$t"; done
 e2e_summary

@@ -20,7 +20,7 @@ TOML
 # it uses every sidecar declared; returns once its container runs.
 op_start_anvil() {
   ra_cmd
-  "${RA[@]}" -- docker run --rm --name "$1" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
+  "${RA[@]}" -- $ANVIL_RUN --rm --name "$1" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sleep 300 >"$T/$1.log" 2>&1 &
   for _ in $(seq 1 150); do container_running "$1" && return 0; sleep 0.1; done
   cat "$T/$1.log" >&2
@@ -32,7 +32,7 @@ op_status_of() { ra status --json | jq -c --arg n "$1" '.sidecars[] | select(.na
 
 test_op_status_json_reports_state_readiness_and_users() {
   op_web_sidecar e2e-op-web
-  ra -- docker run --rm "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   local agent="e2e-op-agent-$$"
   op_start_anvil "$agent"
   local json row
@@ -60,7 +60,7 @@ test_op_status_json_reports_state_readiness_and_users() {
 test_op_status_shows_absent_and_undiscovered_sidecars() {
   op_web_sidecar e2e-op-absent
   op_web_sidecar e2e-op-gone
-  ra -- docker run --rm "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   docker rm -f swarmforge-shared-e2e-op-absent >/dev/null
   mkdir -p "$T/moved" && mv "$T/repo/e2e-op-gone.toml" "$T/moved/"
   expect_eq "$(op_status_of e2e-op-absent | jq -r .state)" absent
@@ -91,7 +91,7 @@ test_op_down_refuses_in_use_unless_forced() {
 test_op_down_removes_all_discovered_and_says_so() {
   op_web_sidecar e2e-op-a
   op_web_sidecar e2e-op-b
-  ra -- docker run --rm "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   container_running swarmforge-shared-e2e-op-a || fail "setup"
   ra down 2>"$T/err"
   expect_contains "$(cat "$T/err")" "removed e2e-op-a (swarmforge-shared-e2e-op-a)"
@@ -118,7 +118,7 @@ test_op_down_never_touches_an_unmanaged_container() {
 
 test_op_doctor_fixes_an_orphan_and_leaves_a_squatter_alone() {
   op_web_sidecar e2e-op-orphan
-  ra -- docker run --rm "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   # The definition goes away (kept outside the layers so cleanup still knows the name).
   mkdir -p "$T/moved" && mv "$T/repo/e2e-op-orphan.toml" "$T/moved/"
   docker run -d --name swarmforge-shared-e2e-op-sq2 --label "run-anvil-e2e=$E2E_TAG" \
@@ -131,6 +131,12 @@ test_op_doctor_fixes_an_orphan_and_leaves_a_squatter_alone() {
   expect_contains "$(cat "$T/out")" "$T/repo/e2e-op-orphan.toml is gone"
   expect_contains "$(cat "$T/out")" "[squatter] swarmforge-shared-e2e-op-sq2"
   container_running swarmforge-shared-e2e-op-orphan || fail "doctor without --fix removed it"
+  # Running, --fix leaves it (SPEC §11: never removes a running container); stopped, it goes.
+  rc=0
+  ra doctor --fix >"$T/out" || rc=$?
+  expect_contains "$(cat "$T/out")" "not fixed: [orphan] swarmforge-shared-e2e-op-orphan"
+  container_running swarmforge-shared-e2e-op-orphan || fail "doctor --fix removed a running orphan"
+  docker stop -t 1 swarmforge-shared-e2e-op-orphan >/dev/null
   rc=0
   ra doctor --fix >"$T/out" || rc=$?
   expect_eq "$rc" 1 "(the squatter remains, so doctor still reports a problem)"
@@ -143,9 +149,10 @@ test_op_doctor_fixes_an_orphan_and_leaves_a_squatter_alone() {
 }
 
 test_op_doctor_finds_a_sidecar_on_a_network_that_is_gone() {
+  skip_on_podman "podman refuses to remove a network its containers use, so a sidecar cannot be left on one that is gone"
   docker network create --label "run-anvil-e2e=$E2E_TAG" e2e-op-net >/dev/null
   op_web_sidecar e2e-op-lost
-  ra -- docker run --rm --network e2e-op-net "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm --network e2e-op-net "$TEST_IMAGE" true 2>/dev/null
   docker stop -t 1 swarmforge-shared-e2e-op-lost >/dev/null
   docker network rm e2e-op-net >/dev/null
   ra doctor >"$T/out" || true
@@ -164,7 +171,7 @@ test_op_stale_sidecar_in_use_is_kept_until_recreate() {
   id=$(container_id swarmforge-shared-e2e-op-web)
   op_web_sidecar e2e-op-web '[env]
 GREETING = "changed"'
-  out=$(ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-op-web:8080/index.html 2>"$T/err")
+  out=$(ra -- $ANVIL_RUN --rm "$TEST_IMAGE" wget -qO- http://e2e-op-web:8080/index.html 2>"$T/err")
   expect_eq "$out" "hello from the sidecar"
   expect_eq "$(container_id swarmforge-shared-e2e-op-web)" "$id" "(recreated under a running harness)"
   expect_contains "$(cat "$T/err")" "e2e-op-web is stale (config changed) but in use by $agent; keeping the running one. Recreate with \`run-anvil --recreate e2e-op-web\` or \`run-anvil down e2e-op-web\` when it is free"
@@ -173,7 +180,7 @@ GREETING = "changed"'
   expect_eq "$(jq -r .stale <<<"$row")" true
   expect_eq "$(jq -r .stale_reason <<<"$row")" "config changed"
   # --recreate takes it anyway, and says who loses it.
-  ra --recreate e2e-op-web -- docker run --rm "$TEST_IMAGE" true 2>"$T/err"
+  ra --recreate e2e-op-web -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>"$T/err"
   expect_ne "$(container_id swarmforge-shared-e2e-op-web)" "$id"
   expect_contains "$(cat "$T/err")" "recreating e2e-op-web although $agent uses it (--recreate)"
   expect_contains "$(docker inspect -f '{{.Config.Env}}' swarmforge-shared-e2e-op-web)" "GREETING=changed"
@@ -186,18 +193,20 @@ test_op_image_rebuilt_under_the_same_tag_makes_it_stale() {
   trap "docker rm -f swarmforge-shared-e2e-op-img $builder >/dev/null 2>&1;
         docker rmi -f $image >/dev/null 2>&1" EXIT
   op_web_sidecar e2e-op-img "" "$image"
-  ra -- docker run --rm "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   local id
   id=$(container_id swarmforge-shared-e2e-op-img)
   expect_eq "$(op_status_of e2e-op-img | jq -r .stale)" false
   # Rebuild: a different image ID under the same tag.
   docker run --name "$builder" --label "run-anvil-e2e=$E2E_TAG" "$image" touch /rebuilt
-  docker commit "$builder" "$image" >/dev/null
+  # podman's compat commit cannot decode the docker CLI's request; its own CLI commits the same.
+  if on_podman; then podman commit -q "$builder" "$image" >/dev/null
+  else docker commit "$builder" "$image" >/dev/null; fi
   local row
   row=$(op_status_of e2e-op-img)
   expect_eq "$(jq -r .stale <<<"$row")" true
   expect_eq "$(jq -r .stale_reason <<<"$row")" "image rebuilt"
-  ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err"
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>"$T/err"
   expect_contains "$(cat "$T/err")" "image rebuilt"
   expect_ne "$(container_id swarmforge-shared-e2e-op-img)" "$id"
   docker exec swarmforge-shared-e2e-op-img test -f /rebuilt || fail "not running the rebuilt image"
@@ -206,12 +215,13 @@ test_op_image_rebuilt_under_the_same_tag_makes_it_stale() {
 # DISRUPTIVE: restarts the Docker daemon, which stops every container on it for a moment.
 # Set RUN_ANVIL_E2E_NO_DOCKERD_RESTART=1 to skip it on a daemon shared with other work.
 test_op_zz_shared_sidecar_survives_a_dockerd_restart_DISRUPTIVE() {
+  skip_on_podman "podman has no daemon to restart; restart after reboot is policy always (test_en_shared_sidecars_come_back_after_a_reboot_on_either_engine)"
   if [ "${RUN_ANVIL_E2E_NO_DOCKERD_RESTART:-}" = 1 ]; then
     echo "skipped (RUN_ANVIL_E2E_NO_DOCKERD_RESTART=1)"
     return 0
   fi
   op_web_sidecar e2e-op-auto
-  ra -- docker run --rm "$TEST_IMAGE" true 2>/dev/null
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   local id started
   id=$(container_id swarmforge-shared-e2e-op-auto)
   started=$(docker inspect -f '{{.State.StartedAt}}' swarmforge-shared-e2e-op-auto)
@@ -224,18 +234,24 @@ test_op_zz_shared_sidecar_survives_a_dockerd_restart_DISRUPTIVE() {
   expect_ne "$(docker inspect -f '{{.State.StartedAt}}' swarmforge-shared-e2e-op-auto)" "$started" \
     "(it was never stopped: the daemon did not really restart)"
   local out
-  out=$(ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-op-auto:8080/index.html 2>"$T/err")
+  out=$(ra -- $ANVIL_RUN --rm "$TEST_IMAGE" wget -qO- http://e2e-op-auto:8080/index.html 2>"$T/err")
   expect_eq "$out" "hello from the sidecar"
   expect_eq "$(container_id swarmforge-shared-e2e-op-auto)" "$id" "(recreated instead of reused)"
   expect_not_contains "$(cat "$T/err")" "recreating"
 }
 
-op_dockerd_pid() { cat /var/run/docker.pid 2>/dev/null || true; }
+# With RA_PRIVATE_DOCKERD=N (tests/lib/private_dockerd.sh) the private daemon N is the one
+# restarted; otherwise the default one.
+op_dockerd_pidfile() {
+  if [ -n "${RA_PRIVATE_DOCKERD:-}" ]; then echo "/run/ra-dockerd-$RA_PRIVATE_DOCKERD/dockerd.pid"
+  else echo /var/run/docker.pid; fi
+}
+op_dockerd_pid() { cat "$(op_dockerd_pidfile)" 2>/dev/null || true; }
 
 op_restart_dockerd() {
   local pid
   pid=$(op_dockerd_pid)
-  [ -n "$pid" ] || fail "no /var/run/docker.pid: cannot restart dockerd here"
+  [ -n "$pid" ] || fail "no $(op_dockerd_pidfile): cannot restart dockerd here"
   kill "$pid"
   for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   ! kill -0 "$pid" 2>/dev/null || fail "dockerd $pid did not exit"
@@ -245,6 +261,11 @@ op_restart_dockerd() {
 # Starts dockerd (detached from this test) unless one answers.
 op_ensure_dockerd() {
   if timeout 5 docker version >/dev/null 2>&1; then return 0; fi
+  if [ -n "${RA_PRIVATE_DOCKERD:-}" ]; then
+    source "$RUN_ANVIL_ROOT/tests/lib/private_dockerd.sh"
+    private_dockerd_start "$RA_PRIVATE_DOCKERD"
+    return
+  fi
   setsid dockerd >>/tmp/run-anvil-dockerd.log 2>&1 </dev/null &
   for _ in $(seq 1 150); do timeout 5 docker version >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "dockerd did not come back; see /tmp/run-anvil-dockerd.log" >&2

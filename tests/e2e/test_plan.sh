@@ -29,7 +29,7 @@ test_chain_starts_in_dependency_order() {
   slow_sidecar e2e-pl-c 1
   slow_sidecar e2e-pl-b 1 '"e2e-pl-c"'
   slow_sidecar e2e-pl-a 1 '"e2e-pl-b"'
-  ra -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-pl-a:8080/index.html >"$T/out"
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" wget -qO- http://e2e-pl-a:8080/index.html >"$T/out"
   expect_eq "$(cat "$T/out")" "hello from the sidecar"
   local a b c
   a=$(started_at swarmforge-shared-e2e-pl-a)
@@ -45,7 +45,7 @@ test_independent_slow_sidecars_start_concurrently() {
   slow_sidecar e2e-pl-y 2
   local t0 t1
   t0=$(date +%s.%N)
-  ra -- docker run --rm "$TEST_IMAGE" true
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true
   t1=$(date +%s.%N)
   echo "two 2-second sidecars ready and harness done in $(echo "$t1 - $t0" | bc)s"
   # Overlap, not speed: the second started while the first was still in its 2 s warm-up.
@@ -73,7 +73,7 @@ port = 8080
 TOML
   slow_sidecar e2e-pl-dep 0 '"e2e-pl-bad1"'
   local rc=0
-  ra -- docker run --rm "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
   expect_eq "$rc" 1
   expect_eq "$(cat "$T/out")" ""
   local err
@@ -87,15 +87,15 @@ TOML
 
 test_plan_changes_nothing_in_the_engine() {
   web_sidecar e2e-pl-web
-  ra -- docker run --rm "$TEST_IMAGE" true
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true
   # Make it stale and add an absent one: the plan must say recreate/create, and do neither.
   web_sidecar e2e-pl-web '[env]
 X = "1"'
   web_sidecar e2e-pl-new
   local before after
   before=$(engine_snapshot)
-  ra plan -- docker run --rm "$TEST_IMAGE" true >"$T/plan.txt"
-  ra plan --json -- docker run --rm "$TEST_IMAGE" true >"$T/plan.json"
+  ra plan -- $ANVIL_RUN --rm "$TEST_IMAGE" true >"$T/plan.txt"
+  ra plan --json -- $ANVIL_RUN --rm "$TEST_IMAGE" true >"$T/plan.json"
   after=$(engine_snapshot)
   expect_eq "$after" "$before" "(plan changed the engine)"
   expect_contains "$(cat "$T/plan.txt")" "sidecar e2e-pl-web: recreate swarmforge-shared-e2e-pl-web (config changed)"
@@ -107,12 +107,12 @@ X = "1"'
 
 test_progress_goes_to_stderr_and_quiet_silences_it() {
   slow_sidecar e2e-pl-p 1
-  ra -- docker run --rm "$TEST_IMAGE" echo harness-output >"$T/out" 2>"$T/err"
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" echo harness-output >"$T/out" 2>"$T/err"
   expect_eq "$(cat "$T/out")" "harness-output"
   expect_contains "$(cat "$T/err")" "e2e-pl-p: creating swarmforge-shared-e2e-pl-p"
   expect_contains "$(cat "$T/err")" "e2e-pl-p: ready in"
   docker rm -f swarmforge-shared-e2e-pl-p >/dev/null
-  ra -q -- docker run --rm "$TEST_IMAGE" echo harness-output >"$T/out" 2>"$T/err"
+  ra -q -- $ANVIL_RUN --rm "$TEST_IMAGE" echo harness-output >"$T/out" 2>"$T/err"
   expect_eq "$(cat "$T/out")" "harness-output"
   expect_eq "$(cat "$T/err")" ""
 }

@@ -42,7 +42,7 @@ test_se_session_sidecar_lives_exactly_as_long_as_the_run() {
   se_web_sidecar e2e-se-web
   local anvil out
   anvil=$(se_anvil)
-  out=$(ra -- docker run --rm --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" sh -c '
+  out=$(ra -- $ANVIL_RUN --rm --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" sh -c '
     wget -qO- "http://$SWARMFORGE_TONG_E2E_SE_WEB_HOST:$SWARMFORGE_TONG_E2E_SE_WEB_PORT/index.html"')
   expect_eq "$out" "hello from the sidecar"
   se_expect_gone "$anvil"
@@ -53,7 +53,7 @@ test_se_generated_anvil_name_and_teardown_after_exit_3() {
   local before rc=0
   before=$(docker network ls -q --filter label=swarmforge.session | sort)
   # No --name: the launcher generates one; the harness reports the session it was given.
-  ra -v -- docker run --rm --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" sh -c '
+  ra -v -- $ANVIL_RUN --rm --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" sh -c '
     wget -qO- http://e2e-se-web:8080/index.html; exit 3' >"$T/out" 2>"$T/err" || rc=$?
   expect_eq "$rc" 3
   expect_eq "$(cat "$T/out")" "hello from the sidecar"
@@ -70,7 +70,7 @@ se_signal_run() {
   local anvil
   anvil=$(se_anvil)
   ra_cmd
-  "${RA[@]}" -- docker run --rm --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
+  "${RA[@]}" -- $ANVIL_RUN --rm --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c 'trap "echo got-signal; exit 0" INT TERM HUP; wget -qO- http://e2e-se-web:8080/index.html;
            echo started; sleep 60 & wait' >"$T/out" 2>&1 &
   local pid=$!
@@ -103,7 +103,7 @@ timeout = "1s"
 TOML
   local anvil rc=0
   anvil=$(se_anvil)
-  ra -- docker run --rm --name "$anvil" "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
+  ra -- $ANVIL_RUN --rm --name "$anvil" "$TEST_IMAGE" echo HARNESS_RAN >"$T/out" 2>"$T/err" || rc=$?
   expect_eq "$rc" 1
   expect_eq "$(cat "$T/out")" "" "(harness must not run)"
   expect_contains "$(cat "$T/err")" 'sidecar "e2e-se-deaf"'
@@ -118,10 +118,10 @@ test_se_concurrent_sessions_with_the_same_sidecar_are_isolated() {
   b=$(se_anvil two)
   ra_cmd
   local script='wget -qO- http://e2e-se-web:8080/id; echo fetched; sleep 30 & wait'
-  "${RA[@]}" -- docker run --rm --name "$a" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
+  "${RA[@]}" -- $ANVIL_RUN --rm --name "$a" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c "trap 'exit 0' TERM; $script" >"$T/a.out" 2>"$T/a.err" &
   local pa=$!
-  "${RA[@]}" -- docker run --rm --name "$b" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
+  "${RA[@]}" -- $ANVIL_RUN --rm --name "$b" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c "trap 'exit 0' TERM; $script" >"$T/b.out" 2>"$T/b.err" &
   local pb=$!
   se_wait_for "$T/a.out" fetched
@@ -153,7 +153,7 @@ test_se_anvil_keeps_its_own_network_next_to_the_session() {
   local anvil out
   anvil=$(se_anvil)
   # The user's network is joined a moment after the container appears: retry briefly.
-  out=$(ra -- docker run --rm --network "$net" --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" \
+  out=$(ra -- $ANVIL_RUN --rm --network "$net" --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" \
     "$TEST_IMAGE" sh -c "wget -qO- http://e2e-se-web:8080/index.html;
       wget -qO- http://e2e-se-shared:8080/index.html;
       for i in \$(seq 1 50); do wget -qO- http://$peer:8080/index.html 2>/dev/null && exit 0;
@@ -176,7 +176,7 @@ PLAIN = "visible"'
   local anvil
   anvil=$(se_anvil)
   ra_cmd
-  E2E_SE_TOKEN="$secret" "${RA[@]}" -v -- docker run --rm --name "$anvil" \
+  E2E_SE_TOKEN="$secret" "${RA[@]}" -v -- $ANVIL_RUN --rm --name "$anvil" \
     --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c 'trap "exit 0" TERM; wget -qO- http://e2e-se-vault:8080/token; echo fetched;
            sleep 30 & wait' \
@@ -207,7 +207,7 @@ TOML
 A = \"\${secret:file:$T/token}\"
 B = \"cmd-\${secret:upper:shout}\""
   local out
-  out=$(ra --providers "$T/providers.toml" -- docker run --rm --name "$(se_anvil)" "$TEST_IMAGE" \
+  out=$(ra --providers "$T/providers.toml" -- $ANVIL_RUN --rm --name "$(se_anvil)" "$TEST_IMAGE" \
     wget -qO- http://e2e-se-vault:8080/v)
   expect_eq "$out" "from-a-file|cmd-SHOUT"
 }
@@ -222,7 +222,7 @@ TOML
 T = "${secret:broken:item/1}"'
   local anvil rc=0
   anvil=$(se_anvil)
-  ra --providers "$T/providers.toml" -- docker run --rm --name "$anvil" "$TEST_IMAGE" true \
+  ra --providers "$T/providers.toml" -- $ANVIL_RUN --rm --name "$anvil" "$TEST_IMAGE" true \
     >"$T/out" 2>"$T/err" || rc=$?
   expect_eq "$rc" 1
   local err
@@ -233,7 +233,7 @@ T = "${secret:broken:item/1}"'
   expect_eq "$(docker ps -aq --filter label=swarmforge.tong.name=e2e-se-vault)" ""
   se_expect_gone "$anvil"
   rc=0
-  ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err2" || rc=$?
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>"$T/err2" || rc=$?
   expect_eq "$rc" 1
   expect_contains "$(cat "$T/err2")" 'unknown secret provider "broken"'
 }
@@ -253,7 +253,7 @@ mode = "exec"
 command = ["test", "-f", "/data/hello"]
 TOML
   local out
-  out=$(ra -- docker run --rm "$TEST_IMAGE" sh -c \
+  out=$(ra -- $ANVIL_RUN --rm "$TEST_IMAGE" sh -c \
     'cat "$SWARMFORGE_TONG_E2E_SE_STORE_PATH/hello"; echo from-anvil > /data/back')
   expect_eq "$out" "written-by-sidecar"
   expect_eq "$(docker exec swarmforge-shared-e2e-se-store cat /data/back)" "from-anvil"
@@ -278,7 +278,7 @@ command = ["test", "-f", "/scratch/notes.txt"]
 TOML
   local anvil out
   anvil=$(se_anvil)
-  out=$(ra -- docker run --rm --name "$anvil" "$TEST_IMAGE" cat /scratch/notes.txt)
+  out=$(ra -- $ANVIL_RUN --rm --name "$anvil" "$TEST_IMAGE" cat /scratch/notes.txt)
   expect_eq "$out" "from-the-workspace"
   se_expect_gone "$anvil"
   docker volume inspect "$anvil-tong-scratch" >/dev/null 2>&1 && fail "session volume left"
@@ -298,7 +298,7 @@ name = "e2e-se-github"
 path = "/mcp/"
 TOML
   mkdir -p "$T/tmp"
-  TMPDIR="$T/tmp" ra --harness "$1" -- docker run --rm --name "$(se_anvil)" "$TEST_IMAGE" sh -c '
+  TMPDIR="$T/tmp" ra --harness "$1" -- $ANVIL_RUN --rm --name "$(se_anvil)" "$TEST_IMAGE" sh -c '
     echo "url=$SWARMFORGE_TONG_E2E_SE_TOOLS_URL"; echo "config=$SWARMFORGE_MCP_CONFIG";
     echo "opencode=${OPENCODE_CONFIG:-}"; wget -qO- "$SWARMFORGE_TONG_E2E_SE_TOOLS_URL";
     cat "$SWARMFORGE_MCP_CONFIG"; echo x >> "$SWARMFORGE_MCP_CONFIG" 2>/dev/null || echo read-only'
@@ -335,19 +335,19 @@ test_se_sigkilled_launcher_leftovers_are_removed_by_the_next_launch() {
   local anvil
   anvil=$(se_anvil)
   ra_cmd
-  "${RA[@]}" -- docker run --rm --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
+  "${RA[@]}" -- $ANVIL_RUN --rm --name "$anvil" --label "run-anvil-e2e=$E2E_TAG" "$TEST_IMAGE" \
     sh -c 'echo started; sleep 120' >"$T/out" 2>&1 &
   local pid=$!
   se_wait_for "$T/out" started
   kill -KILL "$pid"
   wait "$pid" || true
   # The killed launcher's anvil still runs: the next launch must leave its sidecars alone.
-  ra -- docker run --rm "$TEST_IMAGE" true
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true
   container_running "$anvil-tong-e2e-se-web" || fail "a live anvil's session sidecar was removed"
   docker network inspect "swarmforge-session-$anvil" >/dev/null || fail "its network was removed"
   # Once that anvil is gone too, the leftovers are the next launch's to remove.
   docker rm -f "$anvil" >/dev/null
   expect_ne "$(docker ps -aq --filter "label=swarmforge.session=$anvil")" ""
-  ra -- docker run --rm "$TEST_IMAGE" true
+  ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true
   se_expect_gone "$anvil"
 }

@@ -10,6 +10,11 @@
 // overrides across layers, a workspace redefining a trusted sidecar, env-token collisions and a
 // refused file name reachable.
 //
+// Deep nesting (issue 13): every input also drives a generator of deeply nested TOML (dotted
+// keys, table headers, inline tables, arrays, mixed), its kind and depth (up to 65 535 levels)
+// taken from the input's first bytes, so the stack-overflow class of inputs is reached at once,
+// not only when the mutator happens to build 40 000 levels itself.
+//
 // Build: cmake -DRUN_ANVIL_FUZZ=ON -DRUN_ANVIL_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++ ...
 // Seeds: tests/fuzz/corpus/ (plain .toml files, and *.multi files with NUL separators).
 #include <cstddef>
@@ -21,13 +26,13 @@
 
 #include "fake_definition_source.h"
 #include "run_anvil/errors.h"
-#include "run_anvil/launcher/approvals.h"
-#include "run_anvil/sidecars/anvil_argv.h"
-#include "run_anvil/sidecars/config_hash.h"
-#include "run_anvil/sidecars/layers.h"
-#include "run_anvil/sidecars/parse.h"
-#include "run_anvil/sidecars/plan.h"
-#include "run_anvil/sidecars/validate.h"
+#include "run_anvil/sidecars/define/privilege_summary.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/sidecars/define/layers.h"
+#include "run_anvil/sidecars/define/parse.h"
+#include "run_anvil/sidecars/plan/plan.h"
+#include "run_anvil/sidecars/define/validate.h"
 
 namespace {
 
@@ -81,6 +86,31 @@ void launch_until_the_daemon(const sidecars::Discovery& discovery) {
   }
 }
 
+// Deeply nested TOML from a recipe: byte 0 picks the kind, bytes 1-2 the depth, the rest is
+// appended (so the mutator can close, break or extend the nesting).
+std::string deep_nesting(std::string_view recipe) {
+  const auto byte = [&](std::size_t i) {
+    return i < recipe.size() ? static_cast<unsigned char>(recipe[i]) : 0u;
+  };
+  const int kind = static_cast<int>(byte(0) % 6);
+  const std::size_t depth = (byte(1) << 8) | byte(2);
+  const std::string_view tail = recipe.size() > 3 ? recipe.substr(3) : std::string_view();
+  std::string out = "lifecycle = \"shared\"\n";
+  const auto repeat = [&](std::string_view piece, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out += piece;
+  };
+  switch (kind) {
+    case 0: repeat("a.", depth); out += "a = 1\n"; break;
+    case 1: out += "["; repeat("t.", depth); out += "t]\nx = 1\n"; break;
+    case 2: out += "x = "; repeat("{a = ", depth); out += "1"; repeat("}", depth); break;
+    case 3: out += "x = "; repeat("[", depth); repeat("]", depth); break;
+    case 4: out += "x = "; repeat("[{a = ", depth); out += "1"; repeat("}]", depth); break;
+    default: out += "[a.b]\nc.d = "; repeat("{e.f = [", depth / 2); break;
+  }
+  out += tail;
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
@@ -94,5 +124,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   }
   sidecars::LayerDirs dirs{"/user", "/org", "/repo", "/ws"};
   launch_until_the_daemon(sidecars::discover(dirs, source));
+
+  fakes::FakeDefinitionSource deep;
+  deep.file("/repo", "deep.toml", deep_nesting(data.substr(0, 4096)));
+  launch_until_the_daemon(sidecars::discover(dirs, deep));
   return 0;
 }

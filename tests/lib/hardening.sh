@@ -13,7 +13,7 @@ sanitized_unit_tests() {
   # -O1 -g1 (line tables) compiles in half the time of -O2 -g and is what the sanitizers advise;
   # Debug keeps assert() on.
   cmake -S "$RUN_ANVIL_ROOT" -B "$RUN_ANVIL_ASAN_BUILD" -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DRUN_ANVIL_SANITIZE=ON >/dev/null
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DRUN_ANVIL_SANITIZE=ON -DRUN_ANVIL_DEVELOPER=ON >/dev/null
   cmake --build "$RUN_ANVIL_ASAN_BUILD" -j"$(nproc)" --target unit_tests >/dev/null
   # Any report fails its test: UBSan does not recover (-fno-sanitize-recover), ASan never does.
   local log="$RUN_ANVIL_ASAN_BUILD/ctest.log"
@@ -33,7 +33,7 @@ fuzz_definitions() {
   need_packages clang libclang-rt-14-dev
   say "fuzzing definitions for ${RUN_ANVIL_FUZZ_SECONDS}s (libFuzzer + ASan + UBSan, building in $RUN_ANVIL_FUZZ_BUILD)"
   cmake -S "$RUN_ANVIL_ROOT" -B "$RUN_ANVIL_FUZZ_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++ -DRUN_ANVIL_FUZZ=ON -DRUN_ANVIL_TESTS=OFF >/dev/null
+    -DCMAKE_CXX_COMPILER=clang++ -DRUN_ANVIL_FUZZ=ON -DRUN_ANVIL_TESTS=OFF -DRUN_ANVIL_DEVELOPER=ON >/dev/null
   cmake --build "$RUN_ANVIL_FUZZ_BUILD" -j"$(nproc)" --target fuzz_definitions >/dev/null
   local fuzz="$RUN_ANVIL_ROOT/tests/fuzz" work log="$RUN_ANVIL_FUZZ_BUILD/fuzz.log" rc=0
   # New inputs go to a scratch corpus; the seeds in the repository are only read.

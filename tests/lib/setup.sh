@@ -26,13 +26,15 @@ need_packages() {
 
 setup_packages() {
   need_packages build-essential cmake g++ libcli11-dev libtomlplusplus-dev nlohmann-json3-dev \
-    libcurl4-openssl-dev googletest libgmock-dev libgtest-dev busybox-static docker.io iproute2 \
-    util-linux procps bc jq ${RUN_ANVIL_EXTRA_PACKAGES:-}
+    libcurl4-openssl-dev libyaml-cpp-dev googletest libgmock-dev libgtest-dev busybox-static docker.io iproute2 \
+    util-linux procps bc jq podman catatonit openssh-server openssh-client openssl groff-base man-db zsh fish \
+    ${RUN_ANVIL_EXTRA_PACKAGES:-}
 }
 
 setup_build() {
   say "building run-anvil in $RUN_ANVIL_BUILD"
-  cmake -S "$RUN_ANVIL_ROOT" -B "$RUN_ANVIL_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  # Developer mode: our warnings are errors here (CI), never in a user's build.
+  cmake -S "$RUN_ANVIL_ROOT" -B "$RUN_ANVIL_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUN_ANVIL_DEVELOPER=ON \
     ${RUN_ANVIL_CMAKE_ARGS:-} >/dev/null
   cmake --build "$RUN_ANVIL_BUILD" -j"$(nproc)" >/dev/null
 }
@@ -43,6 +45,17 @@ setup_dockerd() {
   if docker_ok; then return; fi
   say "starting dockerd (log: /tmp/run-anvil-dockerd.log)"
   if [ "$(id -u)" -ne 0 ]; then echo "no Docker daemon answers; start one (or run as root)" >&2; exit 1; fi
+  # An empty directory where the socket belongs is what a daemon leaves when it was asked to
+  # bind-mount a socket that did not exist (`-v /var/run/docker.sock:...` against another engine);
+  # dockerd then refuses to start. Only an empty directory is removed, nothing else.
+  if [ -d /var/run/docker.sock ] && [ ! -L /var/run/docker.sock ]; then
+    if rmdir /var/run/docker.sock 2>/dev/null; then
+      say "removed an empty directory left at /var/run/docker.sock (a bind mount of a missing socket)"
+    else
+      echo "/var/run/docker.sock is a directory that is not empty; dockerd cannot listen there" >&2
+      exit 1
+    fi
+  fi
   # Its own session: the daemon must outlive whatever job started it.
   setsid -f dockerd >/tmp/run-anvil-dockerd.log 2>&1 </dev/null
   for _ in $(seq 1 100); do docker_ok && return; sleep 0.2; done

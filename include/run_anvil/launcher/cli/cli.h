@@ -1,0 +1,27 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "run_anvil/launcher/os/options.h"
+
+// The command line (SPEC §2): the launcher's own options come before the first `--`, the anvil
+// command after it, never interpreted.
+namespace run_anvil::launcher {
+
+// Reads a variable of the launcher's environment (injectable for tests).
+using EnvLookup = std::optional<std::string> (*)(const char*);
+std::optional<std::string> process_env(const char* name);
+
+// What `run-anvil --version` prints: "run-anvil <project version>".
+extern const char* const kVersionLine;
+
+// Parses argv (argv[0] included). Returns nullopt after printing help or the version (exit 0).
+// Throws UsageError for bad usage, naming what was wrong, the valid choices and, for a near miss,
+// what was probably meant. Layer directories and the workspace given explicitly must exist.
+// The commands and options come from cli_spec.h.
+std::optional<Options> parse_command_line(const std::vector<std::string>& argv,
+                                          EnvLookup env = process_env);
+
+}  // namespace run_anvil::launcher

@@ -1,0 +1,80 @@
+#include "run_anvil/launcher/run/prepare.h"
+
+#include <algorithm>
+
+#include "run_anvil/launcher/docker/engine_api.h"
+#include "run_anvil/launcher/run/image_pull.h"
+#include "run_anvil/launcher/resources/observe.h"
+#include "run_anvil/launcher/os/process.h"
+#include "run_anvil/launcher/run/safe_recreation.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
+#include "run_anvil/sidecars/define/naming.h"
+
+namespace run_anvil::launcher {
+namespace {
+
+void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan) {
+  for (const auto& name : names) {
+    auto it = std::find_if(plan.steps.begin(), plan.steps.end(),
+                           [&](const sidecars::SidecarStep& s) { return s.name == name; });
+    if (it == plan.steps.end()) throw UsageError("--recreate " + name + ": no such sidecar");
+    if (it->action == sidecars::Action::Reuse || it->action == sidecars::Action::Start) {
+      it->action = sidecars::Action::Recreate;
+      it->reason = "--recreate";
+      it->connect = false;
+      it->observed_ip.clear();
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<DockerCLI> connect_docker() {
+  // A signal abandons whatever daemon call is in flight (see install_signal_handlers).
+  return make_engine_api(
+      make_environment_transport([] { throw_if_interrupted(); }));
+}
+
+Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,
+                 const sidecars::PlanOptions& plan_options, Progress* pull_progress,
+                 const std::vector<ContainerInfo>* managed) {
+  Prepared p;
+  p.definitions = discovery.definitions;
+  auto anvil = sidecars::parse_anvil_argv(options.anvil_argv);
+  if (!anvil.is_run) {
+    // make_plan phrases this refusal; nothing is observed for a command it cannot run.
+    p.plan = sidecars::make_plan(p.definitions, {}, anvil);
+  }
+  std::string network = sidecars::sidecar_network(anvil, p.definitions);
+  auto observed = observe(docker, p.definitions, network, managed);
+  if (pull_progress) pull_missing_images(docker, p.definitions, observed, *pull_progress);
+  p.plan = sidecars::make_plan(p.definitions, observed, anvil, plan_options);
+  apply_recreate(options.recreate, p.plan);
+  p.warnings = apply_safe_recreation(docker, observed, p.definitions, options.recreate, p.plan);
+  if (auto note = sidecars::engine_warning(anvil, observed)) p.warnings.push_back(*note);
+  return p;
+}
+
+void use_daemon(const DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+                sidecars::PlanOptions& options) {
+  constexpr std::string_view kUnix = "unix://";
+  options.daemon_endpoint = docker.endpoint();
+  options.docker_socket.clear();
+  if (options.daemon_endpoint.starts_with(kUnix)) {
+    options.docker_socket = options.daemon_endpoint.substr(kUnix.size());
+  }
+  for (const auto& d : definitions) {
+    for (const auto& m : d.mounts) {
+      if (m.kind == sidecars::Mount::Kind::DockerSocket) {
+        (void)sidecars::docker_socket_source(d, options);  // throws when impossible
+      }
+    }
+  }
+}
+
+void ensure_network(DockerCLI& docker, const sidecars::Plan& plan) {
+  if (!plan.create_network) return;
+  docker.ensure_network(plan.network, {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}});
+}
+
+}  // namespace run_anvil::launcher
