@@ -1,6 +1,6 @@
 #pragma once
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/sidecars/plan/engine_objects.h"
 #include "run_anvil/sidecars/define/definition.h"
 #include "run_anvil/sidecars/plan/plan.h"
 
