@@ -56,7 +56,7 @@ std::string join_path(const std::string& dir, const std::string& leaf) {
   return dir.ends_with('/') ? dir + leaf : dir + "/" + leaf;
 }
 
-std::string default_user_assets(EnvLookup env) {
+std::string default_user_assets(const EnvLookup& env) {
   if (auto dir = env("SWARMFORGE_USER_ASSETS_DIR"); dir && !dir->empty()) return *dir;
   auto home = env("HOME");
   return join_path(home && !home->empty() ? *home : std::string("/"), ".swarmforge");
@@ -367,7 +367,7 @@ void require_directory(const char* option_name, const std::string& path) {
                    "default)");
 }
 
-void finish_options(const Raw& raw, Options& o, EnvLookup env) {
+void finish_options(const Raw& raw, Options& o, const EnvLookup& env) {
   if (raw.quiet && raw.verbose) throw UsageError("--quiet and --verbose exclude each other");
   o.verbosity = raw.quiet ? Verbosity::Quiet : raw.verbose ? Verbosity::Verbose : Verbosity::Normal;
   o.progress = raw.progress == "tty"     ? ProgressMode::Tty
@@ -402,14 +402,10 @@ void check_anvil(const Options& o, const CommandSpec& c, bool has_anvil) {
 
 }  // namespace
 
-std::optional<std::string> process_env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::optional<std::string>(v) : std::nullopt;
-}
-
 const char* const kVersionLine = "run-anvil " RUN_ANVIL_VERSION;
 
-std::optional<Options> parse_command_line(const std::vector<std::string>& argv, EnvLookup env) {
+std::optional<Options> parse_command_line(const std::vector<std::string>& argv,
+                                          const EnvLookup& env) {
   Options o;
   auto dashes = std::find(argv.begin() + (argv.empty() ? 0 : 1), argv.end(), "--");
   bool has_anvil = dashes != argv.end();

@@ -3,6 +3,7 @@
 #include "run_anvil/launcher/run/anvil_network.h"
 #include "run_anvil/launcher/run/approvals.h"
 #include "run_anvil/launcher/os/clock.h"
+#include "run_anvil/launcher/os/env.h"
 #include "run_anvil/launcher/cli/commands.h"
 #include "run_anvil/launcher/cli/definitions.h"
 #include "run_anvil/launcher/run/executor.h"
@@ -47,7 +48,7 @@ int command_run(const Options& options) {
   for (const auto& warning : p.warnings) progress->warn(warning);
   throw_if_interrupted();
   // Every secret is resolved before anything is created: a failing provider changes nothing.
-  SecretResolver resolver({[](const std::string& name) { return process_env(name.c_str()); },
+  SecretResolver resolver({process_env,
                            options.providers, std::chrono::seconds(60),
                            [] { throw_if_interrupted(); }});
   const auto secrets = SecretDelivery::prepare(*docker, p.plan, p.definitions, resolver);
@@ -62,10 +63,7 @@ int command_run(const Options& options) {
   auto dialer = make_tcp_dialer();
   ExecutorDeps deps{*docker, *clock, *dialer, *progress, [] { throw_if_interrupted(); }};
   deps.probe_image = options.anvil_image;
-  auto env_or_empty = [](const char* name) {
-    const char* v = std::getenv(name);
-    return std::string(v ? v : "");
-  };
+  auto env_or_empty = [](const char* name) { return process_env(name).value_or(""); };
   auto ready_records = make_file_ready_records(
       default_ready_dir(env_or_empty("XDG_RUNTIME_DIR"), env_or_empty("TMPDIR")));
   deps.ready_records = ready_records.get();

@@ -253,16 +253,6 @@ std::string resolve_docker_endpoint(const EnvLookup& env) {
   return find_docker_endpoint(env).host;
 }
 
-namespace {
-
-std::optional<std::string> process_env(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
-
-}  // namespace
-
 DockerEndpoint find_docker_endpoint() { return find_docker_endpoint(process_env); }
 
 std::string resolve_docker_endpoint() { return find_docker_endpoint().host; }

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "run_anvil/launcher/os/env.h"
 #include "run_anvil/launcher/probe/probe_container.h"
 #include "run_anvil/launcher/probe/probe_image.h"
 #include "run_anvil/sidecars/plan/log_matcher.h"
@@ -305,8 +306,7 @@ class Waiter {
   // RUN_ANVIL_PROBE=container takes the in-network path even for a local daemon, to check that
   // an --anvil-image can probe before relying on it against a remote daemon.
   static bool force_container_probe() {
-    const char* mode = std::getenv("RUN_ANVIL_PROBE");
-    return mode != nullptr && std::string(mode) == "container";
+    return process_env("RUN_ANVIL_PROBE") == "container";
   }
 
   // From inside the sidecar's network: with --anvil-image when given (the user's choice), else

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "run_anvil/errors.h"
+#include "run_anvil/launcher/os/env.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -24,8 +25,8 @@ std::string mcp_url(const sidecars::Definition& d) {
 }
 
 std::string temp_root() {
-  const char* tmp = std::getenv("TMPDIR");
-  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+  auto tmp = process_env("TMPDIR");
+  return tmp && !tmp->empty() && tmp->front() == '/' ? *tmp : "/tmp";
 }
 
 constexpr std::string_view kDirPrefix = "run-anvil-harness-";

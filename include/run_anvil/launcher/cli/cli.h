@@ -4,15 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "run_anvil/launcher/os/env.h"
 #include "run_anvil/launcher/os/options.h"
 
 // The command line (SPEC §2): the launcher's own options come before the first `--`, the anvil
 // command after it, never interpreted.
 namespace run_anvil::launcher {
 
-// Reads a variable of the launcher's environment (injectable for tests).
-using EnvLookup = std::optional<std::string> (*)(const char*);
-std::optional<std::string> process_env(const char* name);
 
 // What `run-anvil --version` prints: "run-anvil <project version>".
 extern const char* const kVersionLine;
@@ -22,6 +20,6 @@ extern const char* const kVersionLine;
 // what was probably meant. Layer directories and the workspace given explicitly must exist.
 // The commands and options come from cli_spec.h.
 std::optional<Options> parse_command_line(const std::vector<std::string>& argv,
-                                          EnvLookup env = process_env);
+                                          const EnvLookup& env = process_env);
 
 }  // namespace run_anvil::launcher

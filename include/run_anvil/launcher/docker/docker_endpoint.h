@@ -1,16 +1,14 @@
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
+
+#include "run_anvil/launcher/os/env.h"
 
 // Where the Docker daemon is and how to dial it. Split from the transport so the lookup rules
 // (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, docker contexts) are testable against temp
 // directories and a fake environment.
 namespace run_anvil::launcher {
-
-// The value of an environment variable; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // Client TLS material as the docker CLI finds it: files ca.pem, cert.pem, key.pem in
 // DOCKER_CERT_PATH (default: the docker config directory, ~/.docker) or in a context's

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::optional<std::string> no_env(const char*) { return std::nullopt; }
+std::optional<std::string> no_env(const std::string&) { return std::nullopt; }
 
 std::string usage_error(std::vector<std::string> argv) {
   argv.insert(argv.begin(), "run-anvil");
