@@ -17,7 +17,6 @@
 namespace run_anvil::launcher {
 namespace {
 
-constexpr std::string_view kOpen = "${secret:";
 constexpr std::size_t kMaxSecretBytes = 1 << 20;
 constexpr std::size_t kMaxTableBytes = 1 << 20;
 
@@ -70,21 +69,7 @@ std::string read_secret_file(const std::string& path) {
 }  // namespace
 
 std::vector<SecretReference> secret_references(std::string_view value) {
-  std::vector<SecretReference> out;
-  for (auto pos = value.find(kOpen); pos != std::string_view::npos; pos = value.find(kOpen, pos)) {
-    const std::size_t start = pos + kOpen.size();
-    const std::size_t colon = value.find(':', start);
-    const std::size_t close = colon == std::string_view::npos ? colon : value.find('}', colon + 1);
-    if (close == std::string_view::npos) break;  // parse rejects this; nothing to resolve
-    SecretReference r;
-    r.provider = std::string(value.substr(start, colon - start));
-    r.ref = std::string(value.substr(colon + 1, close - colon - 1));
-    r.begin = pos;
-    r.end = close + 1;
-    out.push_back(std::move(r));
-    pos = close + 1;
-  }
-  return out;
+  return sidecars::secret_refs(value);
 }
 
 ProviderTable parse_provider_table(std::string_view text, const std::string& path) {

@@ -1,5 +1,7 @@
 #include "run_anvil/sidecars/define/definition.h"
 
+#include "run_anvil/sidecars/define/secret_ref.h"
+
 namespace run_anvil::sidecars {
 
 const char* to_string(Layer layer) {
@@ -60,7 +62,7 @@ const char* to_string(ReadinessMode mode) {
 
 bool Definition::has_secrets() const {
   for (const auto& [key, value] : env) {
-    if (value.find("${secret:") != std::string::npos) return true;
+    if (mentions_secret(value)) return true;
   }
   return false;
 }

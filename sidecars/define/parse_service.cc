@@ -4,6 +4,7 @@
 
 #include "definition_keys.h"
 #include "parse_values.h"
+#include "run_anvil/sidecars/define/secret_ref.h"
 
 // The SPEC §12 keys (user ... healthcheck, resources.gpus) and the SPEC §13 readiness keys.
 // Each checks one key of the table in definition_keys.cc.
@@ -594,7 +595,7 @@ void parse_labels(Section& top) {
     const auto* value = node.as_string();
     if (!value || value->get().find('\0') != std::string::npos) {
       s.error(line, "labels." + name + " must be a string");
-    } else if (value->get().find("${secret:") != std::string::npos) {
+    } else if (mentions_secret(value->get())) {
       s.error(line, "labels." + name +
                         " holds a secret reference, but labels are shown by `docker inspect` to "
                         "anyone; pass secrets in [env]");

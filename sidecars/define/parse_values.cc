@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "run_anvil/sidecars/define/parse.h"
+#include "run_anvil/sidecars/define/secret_ref.h"
 
 namespace run_anvil::sidecars {
 namespace {
@@ -128,25 +129,7 @@ bool valid_env_key(std::string_view key) {
 }
 
 bool valid_secret_references(std::string_view value) {
-  constexpr std::string_view kOpen = "${secret:";
-  for (auto pos = value.find(kOpen); pos != std::string_view::npos; pos = value.find(kOpen, pos)) {
-    pos += kOpen.size();
-    std::size_t provider_end = pos;
-    while (provider_end < value.size() &&
-           (is_digit(value[provider_end]) ||
-            (value[provider_end] >= 'a' && value[provider_end] <= 'z') ||
-            value[provider_end] == '_' || value[provider_end] == '-')) {
-      ++provider_end;
-    }
-    if (provider_end == pos || provider_end >= value.size() || value[provider_end] != ':') {
-      return false;
-    }
-    auto close = value.find('}', provider_end + 1);
-    if (close == std::string_view::npos || close == provider_end + 1) return false;
-    if (has_control_chars(value.substr(provider_end + 1, close - provider_end - 1))) return false;
-    pos = close + 1;
-  }
-  return true;
+  return parse_secret_refs(value).has_value();
 }
 
 std::optional<Mount> parse_mount(std::string_view text) {

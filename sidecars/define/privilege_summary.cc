@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "run_anvil/sidecars/define/privilege_summary.h"
+#include "run_anvil/sidecars/define/secret_ref.h"
 #include "run_anvil/sidecars/text/terminal_text.h"
 
 namespace run_anvil::launcher {
@@ -60,14 +61,8 @@ std::vector<std::string> mounts_text(const Definition& d, const std::string& wor
 
 // The `${secret:...}` references in a value: they name host secrets the sidecar will receive.
 std::vector<std::string> secret_references(std::string_view value) {
-  constexpr std::string_view kOpen = "${secret:";
   std::vector<std::string> refs;
-  for (auto pos = value.find(kOpen); pos != std::string_view::npos; pos = value.find(kOpen, pos)) {
-    auto close = value.find('}', pos);
-    if (close == std::string_view::npos) break;
-    refs.emplace_back(value.substr(pos, close + 1 - pos));
-    pos = close + 1;
-  }
+  for (const auto& r : sidecars::secret_refs(value)) refs.push_back(r.text());
   return refs;
 }
 

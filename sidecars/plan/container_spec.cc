@@ -2,6 +2,7 @@
 
 #include "run_anvil/sidecars/define/definition_origin.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/secret_ref.h"
 
 namespace run_anvil::launcher {
 
@@ -15,7 +16,7 @@ ContainerSpec make_container_spec(const sidecars::Definition& definition,
   for (const auto& [key, value] : definition.env) {
     // A value holding a ${secret:...} reference reaches the process through the secrets file
     // (secret_delivery.h), never Config.Env, which `docker inspect` shows to anyone.
-    if (value.find("${secret:") == std::string::npos) spec.env.push_back(key + "=" + value);
+    if (!sidecars::mentions_secret(value)) spec.env.push_back(key + "=" + value);
   }
   // User labels first: run-anvil's own are written over them (validation already refuses any
   // swarmforge.* key; this order keeps ownership labels authoritative regardless).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/define/secret_ref.h"
 
 // Resolving `${secret:<provider>:<ref>}` references in env values (SPEC §10). Built-in providers:
 // `env` (a variable of the launcher's environment) and `file` (a host file, one trailing newline
@@ -22,14 +23,8 @@
 // Every error names the sidecar (and its file) and the reference, never a value.
 namespace run_anvil::launcher {
 
-struct SecretReference {
-  std::string provider;
-  std::string ref;
-  std::size_t begin = 0;  // offset of "${" in the value
-  std::size_t end = 0;    // one past the closing '}'
-  // "${secret:<provider>:<ref>}"
-  std::string text() const { return "${secret:" + provider + ":" + ref + "}"; }
-};
+// One reference (the grammar is sidecars/define/secret_ref.h).
+using SecretReference = sidecars::SecretRef;
 
 // The references in `value`, in order. Precondition: parse accepted the value (well-formed).
 std::vector<SecretReference> secret_references(std::string_view value);
