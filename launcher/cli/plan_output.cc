@@ -5,12 +5,6 @@
 namespace run_anvil::launcher {
 namespace {
 
-std::string joined(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) s += (s.empty() ? "" : " ") + shell_quote(a);
-  return s;
-}
-
 const char* origin_word(sidecars::PlannedVolume::Origin origin) {
   switch (origin) {
     case sidecars::PlannedVolume::Origin::Managed: return "volume";
@@ -144,7 +138,7 @@ void print_plan(std::ostream& out, const sidecars::Plan& plan, bool json,
         << " (" << s.reason << ")";
     if (s.needs_approval) out << ", NEEDS APPROVAL (workspace layer; run asks first)";
     if (!s.pull_image.empty()) out << ", pull " << s.pull_image;
-    if (!s.depends_on.empty()) out << ", after " << joined(s.depends_on);
+    if (!s.depends_on.empty()) out << ", after " << shell_join(s.depends_on);
     if (s.connect) out << ", connect to " << s.network;
     if (!s.session_network.empty()) out << ", join " << s.session_network;
     for (const auto& p : s.service.ports) out << ", publish " << port_text(p);
@@ -159,7 +153,7 @@ void print_plan(std::ostream& out, const sidecars::Plan& plan, bool json,
                                   : "; changed since it was approved on " + a.approved_at)
         << "): the run asks before starting it, or fails with --no-prompt\n";
   }
-  out << "anvil: " << joined(plan.anvil_argv) << "\n";
+  out << "anvil: " << shell_join(plan.anvil_argv) << "\n";
 }
 
 void print_passthrough_plan(std::ostream& out, const std::vector<std::string>& argv, bool json) {
@@ -170,7 +164,7 @@ void print_passthrough_plan(std::ostream& out, const std::vector<std::string>& a
     return;
   }
   out << "no sidecars declared: the command is executed unchanged\n"
-      << "anvil: " << joined(argv) << "\n";
+      << "anvil: " << shell_join(argv) << "\n";
 }
 
 }  // namespace run_anvil::launcher

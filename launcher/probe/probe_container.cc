@@ -1,19 +1,12 @@
 #include "run_anvil/launcher/probe/probe_container.h"
 
-#include <random>
-
+#include "run_anvil/launcher/os/random_hex.h"
 #include "run_anvil/sidecars/define/naming.h"
 
 namespace run_anvil::launcher {
 namespace {
 
-std::string random_suffix() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 8; ++i) s += hex[rng() % 16];
-  return s;
-}
+std::string random_suffix() { return random_hex(4); }
 
 }  // namespace
 

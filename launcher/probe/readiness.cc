@@ -10,6 +10,7 @@
 #include "run_anvil/launcher/probe/probe_container.h"
 #include "run_anvil/launcher/probe/probe_image.h"
 #include "run_anvil/sidecars/plan/log_matcher.h"
+#include "run_anvil/sidecars/text/durations.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -17,13 +18,7 @@ namespace {
 using std::chrono::milliseconds;
 using sidecars::ReadinessMode;
 
-std::string seconds_text(milliseconds d) {
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(d.count() < 10000 ? 1 : 0);
-  out << static_cast<double>(d.count()) / 1000.0 << "s";
-  return out.str();
-}
+using sidecars::seconds_text;
 
 // One probe attempt's outcome.
 enum class Check { Ready, NotYet, Stopped, Degraded };

@@ -13,6 +13,7 @@
 #include "run_anvil/sidecars/text/shell_quote.h"
 #include "run_anvil/launcher/os/output_guard.h"
 #include "run_anvil/sidecars/define/toml_nesting.h"
+#include "run_anvil/sidecars/text/durations.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -33,18 +34,6 @@ int line_of(const toml::node& node) { return static_cast<int>(node.source().begi
 std::string strip_one_newline(std::string value) {
   if (!value.empty() && value.back() == '\n') value.pop_back();
   return value;
-}
-
-std::string seconds_text(std::chrono::milliseconds d) {
-  std::ostringstream out;
-  out << static_cast<double>(d.count()) / 1000.0 << "s";
-  return out.str();
-}
-
-std::string command_text(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) s += (s.empty() ? "" : " ") + shell_quote(a);
-  return s;
 }
 
 // Reads a host file for the `file` provider; errors name the path (the reference), never bytes
@@ -219,7 +208,7 @@ std::string SecretResolver::fetch(const SecretReference& reference) {
   const std::vector<std::string> argv = provider_argv(command->second, reference.ref);
   const CaptureResult r =
       capture_stdout(argv, deps_.command_timeout, kMaxSecretBytes, deps_.check_cancelled);
-  const std::string what = "provider \"" + reference.provider + "\" (`" + command_text(argv) + "`)";
+  const std::string what = "provider \"" + reference.provider + "\" (`" + shell_join(argv) + "`)";
   // Its own output is never shown: it may hold the secret. Running it by hand shows why.
   const std::string see_why =
       "; its output is not shown because it may hold the secret: run the command yourself to "
@@ -228,7 +217,7 @@ std::string SecretResolver::fetch(const SecretReference& reference) {
     case CaptureResult::Status::CannotExecute:
       throw Error(what + " cannot be executed: " + std::strerror(r.exec_errno));
     case CaptureResult::Status::TimedOut:
-      throw Error(what + " did not finish within " + seconds_text(deps_.command_timeout));
+      throw Error(what + " did not finish within " + sidecars::seconds_text(deps_.command_timeout));
     case CaptureResult::Status::TooLarge:
       throw Error(what + " printed more than 1 MiB");
     case CaptureResult::Status::Signaled:

@@ -12,4 +12,10 @@ std::string shell_quote(const std::string& arg) {
   return out + "'";
 }
 
+std::string shell_join(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) s += (s.empty() ? "" : " ") + shell_quote(a);
+  return s;
+}
+
 }  // namespace run_anvil::sidecars

@@ -20,7 +20,4 @@ sidecars::PlanOptions session_plan_options(const Options& options);
 // (the label then keeps PID liveness).
 std::optional<SessionLock> hold_session_lock(sidecars::PlanOptions& options);
 
-// `bytes` random bytes as lower-case hex.
-std::string random_hex(std::size_t bytes);
-
 }  // namespace run_anvil::launcher

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "run_anvil/launcher/os/launcher_identity.h"
+#include "run_anvil/launcher/os/random_hex.h"
 #include "run_anvil/launcher/resources/session.h"
 #include "run_anvil/launcher/run/session_options.h"
 #include "run_anvil/sidecars/define/naming.h"
