@@ -8,6 +8,7 @@
 #include "run_anvil/launcher/docker/http_transport.h"
 #include "run_anvil/launcher/os/session_lock.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -18,20 +19,15 @@ using sidecars::kLabelSessionId;
 using sidecars::kLabelSessionLauncher;
 using sidecars::kManagedByValue;
 
-std::string label(const std::map<std::string, std::string>& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? std::string() : it->second;
-}
-
 // Adds a resource to its session; resources without a session id (not ours) are skipped.
 SessionResources* session_of(std::map<std::string, SessionResources>& by_id,
                              const std::map<std::string, std::string>& labels) {
-  const std::string id = label(labels, kLabelSessionId);
+  const std::string id = sidecars::label_of(labels, kLabelSessionId);
   if (id.empty()) return nullptr;
   SessionResources& s = by_id[id];
   s.id = id;
-  if (s.anvil_name.empty()) s.anvil_name = label(labels, kLabelSession);
-  if (s.launcher.empty()) s.launcher = label(labels, kLabelSessionLauncher);
+  if (s.anvil_name.empty()) s.anvil_name = sidecars::label_of(labels, kLabelSession);
+  if (s.launcher.empty()) s.launcher = sidecars::label_of(labels, kLabelSessionLauncher);
   return &s;
 }
 
@@ -178,7 +174,7 @@ void SessionGuard::open() {
     if (docker_.inspect_network(s.network)) throw Error(in_use);
     NetworkInfo network = docker_.ensure_network(s.network, s.labels, s.internal);
     // A concurrent run of the same anvil name may have created it a moment before us.
-    if (label(network.labels, kLabelSessionId) != label(s.labels, kLabelSessionId)) {
+    if (sidecars::label_of(network.labels, kLabelSessionId) != sidecars::label_of(s.labels, kLabelSessionId)) {
       throw Error(in_use);
     }
   }
@@ -191,7 +187,7 @@ void SessionGuard::close() noexcept {
   const sidecars::SessionPlan& s = *plan_.session;
   try {
     // Found by this session's id: never another run's resources, even of the same anvil name.
-    auto mine = list_with(docker_, {{kLabelSessionId, label(s.labels, kLabelSessionId)}}, nullptr);
+    auto mine = list_with(docker_, {{kLabelSessionId, sidecars::label_of(s.labels, kLabelSessionId)}}, nullptr);
     for (const auto& session : mine) {
       for (const auto& problem : remove_session(docker_, session)) {
         progress_.warn("session " + s.anvil_name + ": " + problem +

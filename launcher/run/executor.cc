@@ -14,6 +14,7 @@
 #include "run_anvil/launcher/probe/readiness.h"
 #include "run_anvil/sidecars/plan/warm_readiness.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -42,10 +43,7 @@ std::string elapsed_text(Clock::time_point from, Clock::time_point to) {
 }
 
 bool is_managed_with_hash(const ContainerInfo& c, const std::string& hash) {
-  auto m = c.labels.find(sidecars::kLabelManagedBy);
-  auto h = c.labels.find(sidecars::kLabelHash);
-  return m != c.labels.end() && m->second == sidecars::kManagedByValue && h != c.labels.end() &&
-         h->second == hash;
+  return sidecars::is_managed(c) && sidecars::label_of(c, sidecars::kLabelHash) == hash;
 }
 
 class Run {

@@ -2,14 +2,11 @@
 
 #include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/text/sha256.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::sidecars {
 namespace {
 
-std::string label(const std::map<std::string, std::string>& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? std::string() : it->second;
-}
 
 }  // namespace
 
@@ -41,8 +38,8 @@ std::string definition_identity(const Definition& d) {
 
 Origin judge_origin(const std::map<std::string, std::string>& labels, const DefinitionRef* mine,
                     const OriginFacts& facts) {
-  const std::string path = label(labels, kLabelDefinition);
-  const std::string identity = label(labels, kLabelDefinitionId);
+  const std::string path = label_of(labels, kLabelDefinition);
+  const std::string identity = label_of(labels, kLabelDefinitionId);
   if (mine && !path.empty() && path == mine->path) return Origin::Ours;
   if (mine && !identity.empty() && identity == mine->identity) return Origin::Ours;
   if (path.empty()) return Origin::Unknown;
@@ -50,7 +47,7 @@ Origin judge_origin(const std::map<std::string, std::string>& labels, const Defi
   if (state == facts.paths.end() || state->second == PathState::Unreadable) return Origin::Unknown;
   if (state->second == PathState::Exists) return Origin::Foreign;
   // Nothing at that path here; that proves "gone" only where the path was recorded.
-  const std::string seen = label(labels, kLabelDefinitionSeen);
+  const std::string seen = label_of(labels, kLabelDefinitionSeen);
   return !seen.empty() && seen == facts.vantage ? Origin::Gone : Origin::Unknown;
 }
 

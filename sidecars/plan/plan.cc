@@ -7,21 +7,12 @@
 #include "run_anvil/sidecars/define/ownership.h"
 #include "run_anvil/sidecars/define/validate.h"
 #include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/sidecars/define/labels.h"
 #include "session_plan.h"
 #include "volume_plan.h"
 
 namespace run_anvil::sidecars {
 namespace {
-
-bool is_managed(const ObservedContainer& c) {
-  auto it = c.labels.find(kLabelManagedBy);
-  return it != c.labels.end() && it->second == kManagedByValue;
-}
-
-std::string label_or_empty(const ObservedContainer& c, const char* key) {
-  auto it = c.labels.find(key);
-  return it == c.labels.end() ? std::string() : it->second;
-}
 
 }  // namespace
 
@@ -107,9 +98,9 @@ void decide_action(SidecarStep& step, const ObservedState& observed) {
   }
   step.existing_id = c.id;
   step.action = Action::Recreate;
-  if (label_or_empty(c, kLabelHash) != step.config_hash) {
+  if (label_of(c, kLabelHash) != step.config_hash) {
     step.reason = "config changed";
-  } else if (!step.image_id.empty() && label_or_empty(c, kLabelImageId) != step.image_id) {
+  } else if (!step.image_id.empty() && label_of(c, kLabelImageId) != step.image_id) {
     step.reason = "image rebuilt";
   } else if (!c.running && c.state == "created") {
     // Never started: a concurrent launcher's fresh container (starting it too is harmless), or

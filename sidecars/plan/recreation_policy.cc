@@ -2,6 +2,7 @@
 
 #include "run_anvil/errors.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::sidecars {
 namespace {
@@ -11,11 +12,6 @@ const ObservedContainer* running_container(const SidecarStep& step, const Observ
   auto it = observed.containers.find(step.container);
   if (it == observed.containers.end() || !it->second.running) return nullptr;
   return &it->second;
-}
-
-std::string label_or_empty(const ObservedContainer& c, const char* key) {
-  auto it = c.labels.find(key);
-  return it == c.labels.end() ? std::string() : it->second;
 }
 
 Origin origin_of(const SidecarStep& step, const RecreationInputs& in) {
@@ -29,7 +25,7 @@ Origin origin_of(const SidecarStep& step, const RecreationInputs& in) {
 std::string foreign_origin(const SidecarStep& step, const ObservedContainer& c,
                            const RecreationInputs& in) {
   if (step.reason != "config changed" || may_remove(origin_of(step, in))) return "";
-  std::string theirs = label_or_empty(c, kLabelDefinition);
+  std::string theirs = label_of(c, kLabelDefinition);
   return theirs.empty() ? "a definition it does not name" : theirs;
 }
 
@@ -38,7 +34,7 @@ void refuse_foreign_for_untrusted(const Plan& plan, const RecreationInputs& in) 
     if (step.session || !in.untrusted.count(step.name)) continue;
     auto observed = in.observed.containers.find(step.container);
     if (observed == in.observed.containers.end() || may_remove(origin_of(step, in))) continue;
-    std::string theirs = label_or_empty(observed->second, kLabelDefinition);
+    std::string theirs = label_of(observed->second, kLabelDefinition);
     throw Error("workspace sidecar \"" + step.name + "\" would use " + step.container +
                 ", which was created from " +
                 (theirs.empty() ? std::string("a definition it does not name") : theirs) +

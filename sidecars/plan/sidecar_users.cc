@@ -3,19 +3,10 @@
 #include <algorithm>
 
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::launcher {
 namespace {
-
-bool managed(const std::map<std::string, std::string>& labels) {
-  auto it = labels.find(sidecars::kLabelManagedBy);
-  return it != labels.end() && it->second == sidecars::kManagedByValue;
-}
-
-std::string label_or_empty(const std::map<std::string, std::string>& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? std::string() : it->second;
-}
 
 bool shares_network(const SidecarContainer& sidecar, const ContainerInfo& candidate) {
   return std::any_of(candidate.networks.begin(), candidate.networks.end(),
@@ -25,14 +16,14 @@ bool shares_network(const SidecarContainer& sidecar, const ContainerInfo& candid
 }  // namespace
 
 SidecarContainer sidecar_container(const ContainerInfo& info) {
-  SidecarContainer s{info.id, info.name, label_or_empty(info.labels, sidecars::kLabelName), {}};
+  SidecarContainer s{info.id, info.name, sidecars::label_of(info.labels, sidecars::kLabelName), {}};
   for (const auto& [net, unused] : info.networks) s.networks.insert(net);
   return s;
 }
 
 SidecarContainer sidecar_container(const sidecars::ObservedContainer& observed) {
   SidecarContainer s{
-      observed.id, observed.name, label_or_empty(observed.labels, sidecars::kLabelName), {}};
+      observed.id, observed.name, sidecars::label_of(observed.labels, sidecars::kLabelName), {}};
   for (const auto& [net, unused] : observed.network_ips) s.networks.insert(net);
   return s;
 }
@@ -54,7 +45,7 @@ sidecars::SidecarUsers match_users(const std::vector<SidecarContainer>& sidecars
     auto& list = users[s.container];
     if (s.name.empty()) continue;
     for (const auto& c : candidates) {
-      if (!c.running || managed(c.labels) || !shares_network(s, c)) continue;
+      if (!c.running || sidecars::is_managed(c.labels) || !shares_network(s, c)) continue;
       if (env_mentions_sidecar(c.env_keys, s.name)) list.push_back(c.name);
     }
     std::sort(list.begin(), list.end());

@@ -1,23 +1,19 @@
 #include "run_anvil/sidecars/plan/staleness.h"
 
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::sidecars {
 namespace {
-
-std::string label_or_empty(const std::map<std::string, std::string>& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? std::string() : it->second;
-}
 
 }  // namespace
 
 std::optional<std::string> stale_reason(const std::map<std::string, std::string>& labels,
                                         const std::string& config_hash,
                                         const std::string& image_id) {
-  if (label_or_empty(labels, kLabelHash) != config_hash) return "config changed";
+  if (label_of(labels, kLabelHash) != config_hash) return "config changed";
   // A missing image-ID label (an older launcher) cannot prove the image is the same.
-  if (!image_id.empty() && label_or_empty(labels, kLabelImageId) != image_id) {
+  if (!image_id.empty() && label_of(labels, kLabelImageId) != image_id) {
     return "image rebuilt";
   }
   return std::nullopt;

@@ -10,6 +10,7 @@
 #include "run_anvil/sidecars/define/ownership.h"
 #include "run_anvil/sidecars/plan/engine_objects.h"
 #include "run_anvil/sidecars/plan/recreation_policy.h"
+#include "run_anvil/sidecars/define/labels.h"
 
 // Transitional namespace: these moved from launcher/ and keep its namespace for now.
 namespace run_anvil::launcher {
@@ -50,9 +51,9 @@ struct Inventory {
   sidecars::OriginFacts origins;
 };
 
-// Label helpers for the pure consumers.
-std::string label_of(const ContainerInfo& c, const char* key);
-bool is_managed(const ContainerInfo& c);
+// The label helpers (sidecars/define/labels.h).
+using sidecars::is_managed;
+using sidecars::label_of;
 
 // Who made `c`, judged against `mine` (nullptr: no definition of its name here) with the facts
 // the inventory gathered (sidecars::judge_origin).
