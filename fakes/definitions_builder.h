@@ -25,9 +25,8 @@ inline sidecars::Definition port_sidecar(const std::string& name, int port,
   return d;
 }
 
-inline sidecars::Definition none_sidecar(const std::string& name,
-                                         sidecars::ReadinessMode mode =
-                                             sidecars::ReadinessMode::None) {
+inline sidecars::Definition none_sidecar(
+    const std::string& name, sidecars::ReadinessMode mode = sidecars::ReadinessMode::None) {
   sidecars::Definition d = port_sidecar(name, 0);
   d.interface.kind = sidecars::InterfaceKind::None;
   d.interface.port = 0;

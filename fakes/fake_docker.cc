@@ -1,8 +1,8 @@
 #include "fake_docker.h"
 
-#include "run_anvil/sidecars/plan/log_matcher.h"
-
 #include <algorithm>
+
+#include "run_anvil/sidecars/plan/log_matcher.h"
 
 namespace run_anvil::fakes {
 
@@ -19,9 +19,8 @@ ContainerInfo* FakeDocker::find(const std::string& name_or_id) {
 std::string FakeDocker::next_ip() { return "172.18.0." + std::to_string(next_ip_++); }
 
 int FakeDocker::count_calls(const std::string& prefix) const {
-  return static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const std::string& c) {
-    return c.rfind(prefix, 0) == 0;
-  }));
+  return static_cast<int>(std::count_if(
+      calls.begin(), calls.end(), [&](const std::string& c) { return c.rfind(prefix, 0) == 0; }));
 }
 
 ContainerInfo& FakeDocker::add_container(const std::string& name, bool running,
@@ -136,8 +135,9 @@ std::string FakeDocker::create_container(const launcher::ContainerSpec& spec) {
   auto image_config = image_configs.find(spec.image);
   if (image_config != image_configs.end()) {
     for (const auto& path : image_config->second.volumes) {
-      bool covered = std::any_of(c.mounts.begin(), c.mounts.end(),
-                                 [&](const launcher::MountInfo& m) { return m.destination == path; });
+      bool covered =
+          std::any_of(c.mounts.begin(), c.mounts.end(),
+                      [&](const launcher::MountInfo& m) { return m.destination == path; });
       if (covered) continue;
       std::string anonymous(64, 'a');
       std::string serial = std::to_string(next_id_++);
@@ -339,8 +339,7 @@ std::vector<launcher::VolumeInfo> FakeDocker::list_volumes(
   return out;
 }
 
-launcher::ExecResult FakeDocker::exec(const std::string& container,
-                                      const std::vector<std::string>&,
+launcher::ExecResult FakeDocker::exec(const std::string& container, const std::vector<std::string>&,
                                       std::chrono::milliseconds timeout) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   calls.push_back("exec " + container);

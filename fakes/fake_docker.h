@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 
@@ -20,10 +20,10 @@ namespace run_anvil::fakes {
 class FakeDocker : public launcher::DockerCLI {
  public:
   // --- state, public so tests can arrange and inspect it ---
-  std::map<std::string, launcher::ContainerInfo> containers;  // by name
-  std::map<std::string, launcher::NetworkInfo> networks;      // by name
-  std::map<std::string, std::string> images;                  // ref -> id
-  std::map<std::string, launcher::ImageConfig> image_configs; // ref -> config (default: empty)
+  std::map<std::string, launcher::ContainerInfo> containers;   // by name
+  std::map<std::string, launcher::NetworkInfo> networks;       // by name
+  std::map<std::string, std::string> images;                   // ref -> id
+  std::map<std::string, launcher::ImageConfig> image_configs;  // ref -> config (default: empty)
   // What pull_image can fetch: ref -> id. Pulling adds it to `images`; any other ref fails
   // like a registry that does not know it.
   std::map<std::string, std::string> pullable;
@@ -38,22 +38,22 @@ class FakeDocker : public launcher::DockerCLI {
   std::set<std::string> failing_tops;
   // Called after attach_stdin wrote (by name), e.g. to let the service exit at once.
   std::function<void(const std::string&)> on_attach;
-  std::set<std::string> images_without_shell;  // stat_path finds no /bin/sh in these
-  std::set<std::string> failing_starts;        // container names whose start fails
-  std::map<std::string, std::string> logs;                    // container name -> text
-  std::map<std::string, int> exec_exit_codes;                 // container name -> exit code
-  std::map<std::string, std::string> exec_outputs;            // container name -> output
+  std::set<std::string> images_without_shell;       // stat_path finds no /bin/sh in these
+  std::set<std::string> failing_starts;             // container names whose start fails
+  std::map<std::string, std::string> logs;          // container name -> text
+  std::map<std::string, int> exec_exit_codes;       // container name -> exit code
+  std::map<std::string, std::string> exec_outputs;  // container name -> output
   // Timestamped lines ("<RFC 3339> <text>") by container name, for logs_since; the `since`
   // of each call is recorded in logs_since_calls.
   std::map<std::string, std::vector<std::string>> timestamped_logs;
   std::vector<std::string> logs_since_calls;
   // Called with each exec's timeout (e.g. to let a fake clock pass it: a command that overruns).
   std::function<void(std::chrono::milliseconds)> on_exec;
-  std::vector<std::string> calls;                             // "create pg", "remove <id>", ...
+  std::vector<std::string> calls;  // "create pg", "remove <id>", ...
   bool local = true;
-  bool podman = false;      // engine_is_podman()
+  bool podman = false;         // engine_is_podman()
   bool policy_updates = true;  // updates_restart_policy() (false: podman 4.3)
-  bool importable = false;  // import_image succeeds (else DockerError 500)
+  bool importable = false;     // import_image succeeds (else DockerError 500)
   // Host paths the daemon does not have: a strict bind of one fails the create, as dockerd's
   // HostConfig.Mounts Type=bind does.
   std::set<std::string> absent_host_paths;
@@ -77,8 +77,7 @@ class FakeDocker : public launcher::DockerCLI {
   void start_container(const std::string& id) override;
   void remove_container(const std::string& id) override;
   void remove_container_keeping_volumes(const std::string& id) override;
-  void stop_container(const std::string& id,
-                      std::optional<std::chrono::seconds> grace) override;
+  void stop_container(const std::string& id, std::optional<std::chrono::seconds> grace) override;
   void update_restart_policy(const std::string& id, const std::string& policy) override;
   // Restart policy by container id, as update_restart_policy left it.
   std::map<std::string, std::string> restart_policies;
@@ -111,7 +110,7 @@ class FakeDocker : public launcher::DockerCLI {
   // Test helpers.
   launcher::ContainerInfo& add_container(const std::string& name, bool running,
                                          std::map<std::string, std::string> labels);
-  std::vector<std::string> specs_created;  // names, in creation order
+  std::vector<std::string> specs_created;                    // names, in creation order
   std::map<std::string, launcher::ContainerSpec> last_spec;  // by name
   int count_calls(const std::string& prefix) const;
 

@@ -31,7 +31,8 @@ class FakeHttpTransport final : public HttpTransport {
   // Likewise, with response headers (names lower-cased, as the real transport reports them).
   void on(const std::string& key, int status, std::string body,
           std::map<std::string, std::string> headers) {
-    answers_[key].push_back(Answer{HttpResponse{status, std::move(body), std::move(headers)}, false});
+    answers_[key].push_back(
+        Answer{HttpResponse{status, std::move(body), std::move(headers)}, false});
   }
   // That request line throws DaemonUnavailable (as the transport does on no answer in time).
   void unreachable(const std::string& key) { answers_[key].push_back(Answer{{}, true}); }

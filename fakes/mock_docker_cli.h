@@ -16,8 +16,7 @@ class MockDockerCLI : public launcher::DockerCLI {
   MOCK_METHOD(std::optional<launcher::ContainerInfo>, inspect_container, (const std::string&),
               (override));
   MOCK_METHOD(std::optional<std::string>, image_id, (const std::string&), (override));
-  MOCK_METHOD(std::optional<launcher::ImageConfig>, image_config, (const std::string&),
-              (override));
+  MOCK_METHOD(std::optional<launcher::ImageConfig>, image_config, (const std::string&), (override));
   MOCK_METHOD(void, pull_image, (const std::string&, std::chrono::milliseconds), (override));
   MOCK_METHOD(void, import_image, (const std::string&, const std::string&), (override));
   MOCK_METHOD(std::string, create_container, (const launcher::ContainerSpec&), (override));
@@ -39,8 +38,8 @@ class MockDockerCLI : public launcher::DockerCLI {
               (override));
   MOCK_METHOD(void, disconnect_network, (const std::string&, const std::string&), (override));
   MOCK_METHOD(void, attach_stdin, (const std::string&, const std::string&), (override));
-  MOCK_METHOD(std::optional<launcher::PathStat>, stat_path, (const std::string&, const std::string&),
-              (override));
+  MOCK_METHOD(std::optional<launcher::PathStat>, stat_path,
+              (const std::string&, const std::string&), (override));
   MOCK_METHOD(std::vector<std::string>, process_commands, (const std::string&), (override));
   MOCK_METHOD(void, create_volume,
               (const std::string&, (const std::map<std::string, std::string>&)), (override));

@@ -3,13 +3,13 @@
 
 #include "run_anvil/launcher/cli/commands.h"
 #include "run_anvil/launcher/cli/definitions.h"
-#include "run_anvil/sidecars/operate/doctor_findings.h"
-#include "run_anvil/launcher/operate/inventory.h"
 #include "run_anvil/launcher/cli/operate.h"
+#include "run_anvil/launcher/operate/inventory.h"
+#include "run_anvil/launcher/resources/sidecar_removal.h"
 #include "run_anvil/launcher/run/harness.h"
 #include "run_anvil/launcher/run/prepare.h"
-#include "run_anvil/launcher/resources/sidecar_removal.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/operate/doctor_findings.h"
 
 namespace run_anvil::launcher {
 namespace {

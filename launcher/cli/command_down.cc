@@ -2,12 +2,12 @@
 
 #include "run_anvil/launcher/cli/commands.h"
 #include "run_anvil/launcher/cli/definitions.h"
-#include "run_anvil/sidecars/operate/down_decisions.h"
-#include "run_anvil/launcher/operate/inventory.h"
 #include "run_anvil/launcher/cli/operate.h"
-#include "run_anvil/launcher/run/prepare.h"
+#include "run_anvil/launcher/operate/inventory.h"
 #include "run_anvil/launcher/resources/sidecar_removal.h"
 #include "run_anvil/launcher/resources/sidecar_volumes.h"
+#include "run_anvil/launcher/run/prepare.h"
+#include "run_anvil/sidecars/operate/down_decisions.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -51,8 +51,7 @@ bool handle_volumes(OperateDeps& deps, const DownDecision& d, bool remove_volume
     deps.err << "run-anvil: " << d.name << ": not removed: " << p << "\n";
   }
   if (problems.empty() && deps.verbosity != Verbosity::Quiet) {
-    deps.err << "run-anvil: " << d.name << ": removed its data volumes " << listed(volumes)
-             << "\n";
+    deps.err << "run-anvil: " << d.name << ": removed its data volumes " << listed(volumes) << "\n";
   }
   return problems.empty();
 }

@@ -1,6 +1,5 @@
 #include <iostream>
 
-#include "run_anvil/launcher/run/approvals.h"
 #include "run_anvil/launcher/cli/commands.h"
 #include "run_anvil/launcher/cli/definitions.h"
 #include "run_anvil/launcher/cli/plan_output.h"

@@ -1,21 +1,21 @@
 #include <cstdlib>
 
-#include "run_anvil/launcher/run/anvil_network.h"
-#include "run_anvil/launcher/run/approvals.h"
-#include "run_anvil/launcher/os/clock.h"
-#include "run_anvil/launcher/os/env.h"
 #include "run_anvil/launcher/cli/commands.h"
 #include "run_anvil/launcher/cli/definitions.h"
-#include "run_anvil/launcher/run/executor.h"
-#include "run_anvil/launcher/run/harness.h"
-#include "run_anvil/launcher/resources/observe.h"
-#include "run_anvil/launcher/run/prepare.h"
+#include "run_anvil/launcher/os/clock.h"
+#include "run_anvil/launcher/os/env.h"
 #include "run_anvil/launcher/os/process.h"
-#include "run_anvil/launcher/run/secret_delivery.h"
-#include "run_anvil/launcher/resources/session.h"
-#include "run_anvil/launcher/run/session_options.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 #include "run_anvil/launcher/os/terminal.h"
+#include "run_anvil/launcher/resources/observe.h"
+#include "run_anvil/launcher/resources/session.h"
+#include "run_anvil/launcher/run/anvil_network.h"
+#include "run_anvil/launcher/run/approvals.h"
+#include "run_anvil/launcher/run/executor.h"
+#include "run_anvil/launcher/run/harness.h"
+#include "run_anvil/launcher/run/prepare.h"
+#include "run_anvil/launcher/run/secret_delivery.h"
+#include "run_anvil/launcher/run/session_options.h"
 
 namespace run_anvil::launcher {
 
@@ -48,9 +48,8 @@ int command_run(const Options& options) {
   for (const auto& warning : p.warnings) progress->warn(warning);
   throw_if_interrupted();
   // Every secret is resolved before anything is created: a failing provider changes nothing.
-  SecretResolver resolver({process_env,
-                           options.providers, std::chrono::seconds(60),
-                           [] { throw_if_interrupted(); }});
+  SecretResolver resolver(
+      {process_env, options.providers, std::chrono::seconds(60), [] { throw_if_interrupted(); }});
   const auto secrets = SecretDelivery::prepare(*docker, p.plan, p.definitions, resolver);
   ensure_network(*docker, p.plan);
   // Teardown and the anvil's network join report while (or after) the harness owns the terminal:

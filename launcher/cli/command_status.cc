@@ -5,11 +5,11 @@
 
 #include "run_anvil/launcher/cli/commands.h"
 #include "run_anvil/launcher/cli/definitions.h"
-#include "run_anvil/launcher/operate/inventory.h"
 #include "run_anvil/launcher/cli/operate.h"
+#include "run_anvil/launcher/operate/inventory.h"
+#include "run_anvil/launcher/operate/status_probe.h"
 #include "run_anvil/launcher/run/prepare.h"
 #include "run_anvil/sidecars/operate/status_model.h"
-#include "run_anvil/launcher/operate/status_probe.h"
 
 namespace run_anvil::launcher {
 

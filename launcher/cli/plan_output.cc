@@ -7,9 +7,12 @@ namespace {
 
 const char* origin_word(sidecars::PlannedVolume::Origin origin) {
   switch (origin) {
-    case sidecars::PlannedVolume::Origin::Managed: return "volume";
-    case sidecars::PlannedVolume::Origin::Bind: return "bind";
-    case sidecars::PlannedVolume::Origin::Carried: return "anonymous";
+    case sidecars::PlannedVolume::Origin::Managed:
+      return "volume";
+    case sidecars::PlannedVolume::Origin::Bind:
+      return "bind";
+    case sidecars::PlannedVolume::Origin::Carried:
+      return "anonymous";
   }
   return "?";
 }

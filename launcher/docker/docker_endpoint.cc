@@ -102,8 +102,8 @@ TlsFiles tls_files_in(const fs::path& dir, bool verify, const std::string& sourc
                 "cert.pem and key.pem)");
   }
   if (files.cert.empty() != files.key.empty()) {
-    throw Error(source + ": " + dir.string() + " holds only one of cert.pem and key.pem; a client " +
-                "certificate needs both");
+    throw Error(source + ": " + dir.string() +
+                " holds only one of cert.pem and key.pem; a client " + "certificate needs both");
   }
   return files;
 }
@@ -180,7 +180,8 @@ DialTarget parse_ssh(const std::string& endpoint, std::string rest) {
     host = host.substr(1, host.size() - 2);
   }
   // A leading dash would make ssh read the host as an option.
-  if (host.empty() || host.front() == '-' || (!target.ssh_user.empty() && target.ssh_user.front() == '-')) {
+  if (host.empty() || host.front() == '-' ||
+      (!target.ssh_user.empty() && target.ssh_user.front() == '-')) {
     throw Error("Docker endpoint \"" + endpoint + "\" names no usable host " +
                 "(ssh://[user@]host[:port])");
   }
@@ -240,8 +241,7 @@ DockerEndpoint find_docker_endpoint(const EnvLookup& env) {
         dir = docker_config_dir(env);
       }
       if (!dir) throw Error("DOCKER_TLS_VERIFY: set DOCKER_CERT_PATH to find ca.pem");
-      endpoint.tls = tls_files_in(*dir, verify,
-                                  verify ? "DOCKER_TLS_VERIFY" : "DOCKER_TLS");
+      endpoint.tls = tls_files_in(*dir, verify, verify ? "DOCKER_TLS_VERIFY" : "DOCKER_TLS");
     }
     check_endpoint(endpoint, "DOCKER_HOST");
     return endpoint;
@@ -249,9 +249,7 @@ DockerEndpoint find_docker_endpoint(const EnvLookup& env) {
   return from_context(env, docker_config_dir(env));
 }
 
-std::string resolve_docker_endpoint(const EnvLookup& env) {
-  return find_docker_endpoint(env).host;
-}
+std::string resolve_docker_endpoint(const EnvLookup& env) { return find_docker_endpoint(env).host; }
 
 DockerEndpoint find_docker_endpoint() { return find_docker_endpoint(process_env); }
 

@@ -84,7 +84,6 @@ std::optional<std::string> pull_stream_error(const std::string& body) {
   return std::nullopt;
 }
 
-
 class EngineApi final : public DockerCLI {
  public:
   explicit EngineApi(std::unique_ptr<HttpTransport> transport) : transport_(std::move(transport)) {}
@@ -157,17 +156,17 @@ class EngineApi final : public DockerCLI {
       tag = reference.substr(colon + 1);
     }
     // Like a pull, the answer is a progress stream whose failures arrive inside an HTTP 200.
-    const HttpResponse response =
-        call("POST",
-             "/images/create?fromSrc=-&repo=" + percent_encode(repo) + "&tag=" + percent_encode(tag),
-             tar);
+    const HttpResponse response = call(
+        "POST",
+        "/images/create?fromSrc=-&repo=" + percent_encode(repo) + "&tag=" + percent_encode(tag),
+        tar);
     check(response);
     if (auto error = pull_stream_error(response.body)) throw DockerError(500, *error);
     // podman imports without applying repo/tag: tag the new image by the id it reports
     // ({"status": "sha256:..."}; podman adds "id"). Harmless on dockerd, which tagged it already.
     if (auto id = imported_id(response.body)) {
-      check(call("POST", "/images/" + percent_encode(*id, ":") + "/tag?repo=" +
-                             percent_encode(repo) + "&tag=" + percent_encode(tag)));
+      check(call("POST", "/images/" + percent_encode(*id, ":") +
+                             "/tag?repo=" + percent_encode(repo) + "&tag=" + percent_encode(tag)));
     }
   }
 
@@ -199,8 +198,7 @@ class EngineApi final : public DockerCLI {
     const bool at_once = creates_with_several_networks(engine);
     std::string path = "/containers/create";
     if (!spec.name.empty()) path += "?name=" + percent_encode(spec.name);
-    const HttpResponse response =
-        call("POST", path, container_create_json(spec, at_once).dump());
+    const HttpResponse response = call("POST", path, container_create_json(spec, at_once).dump());
     if (response.status >= 400) {
       const std::string message = daemon_message(response);
       throw DockerError(create_status(response.status, message), message);
@@ -235,11 +233,11 @@ class EngineApi final : public DockerCLI {
       return call("DELETE",
                   "/containers/" + path_segment(id) + (with_volumes ? "?force=1&v=1" : "?force=1"));
     }
-    HttpResponse response = transport_->request(
-        "DELETE",
-        "/v" + engine.libpod_api + "/libpod/containers/" + path_segment(id) +
-            "?force=true&timeout=0" + (with_volumes ? "&volumes=true" : ""),
-        "", kWriteTimeout);
+    HttpResponse response =
+        transport_->request("DELETE",
+                            "/v" + engine.libpod_api + "/libpod/containers/" + path_segment(id) +
+                                "?force=true&timeout=0" + (with_volumes ? "&volumes=true" : ""),
+                            "", kWriteTimeout);
     if (response.status == 500) {
       response.status = response_status(engine, response.status, daemon_message(response));
     }
@@ -258,9 +256,7 @@ class EngineApi final : public DockerCLI {
     if (response.status != 404) check(response);
   }
 
-  bool updates_restart_policy() override {
-    return launcher::updates_restart_policy(dialect());
-  }
+  bool updates_restart_policy() override { return launcher::updates_restart_policy(dialect()); }
 
   void update_restart_policy(const std::string& id, const std::string& policy) override {
     const json body = {{"RestartPolicy", {{"Name", policy}}}};
@@ -360,8 +356,8 @@ class EngineApi final : public DockerCLI {
   }
 
   void attach_stdin(const std::string& container, const std::string& payload) override {
-    const std::string path = version_prefix() + "/containers/" + path_segment(container) +
-                             "/attach?stream=1&stdin=1";
+    const std::string path =
+        version_prefix() + "/containers/" + path_segment(container) + "/attach?stream=1&stdin=1";
     const HttpResponse response = transport_->hijack(path, "", payload, kWriteTimeout);
     // The error the daemon may answer is its own words, never the payload.
     check(response);
@@ -369,9 +365,8 @@ class EngineApi final : public DockerCLI {
 
   std::optional<PathStat> stat_path(const std::string& container,
                                     const std::string& path) override {
-    const HttpResponse response =
-        call("HEAD", "/containers/" + path_segment(container) + "/archive?path=" +
-                         percent_encode(path, "/"));
+    const HttpResponse response = call("HEAD", "/containers/" + path_segment(container) +
+                                                   "/archive?path=" + percent_encode(path, "/"));
     if (response.status == 404) return std::nullopt;
     check(response);
     auto header = response.headers.find("x-docker-container-path-stat");
@@ -672,17 +667,19 @@ class EngineApi final : public DockerCLI {
                    milliseconds timeout, bool pid_first) {
     const json body = {{"Cmd", argv}, {"AttachStdout", true}, {"AttachStderr", true}};
     Attempt attempt;
-    attempt.exec_path = "/exec/" + path_segment(required_id(
-        checked_json(call("POST", "/containers/" + path_segment(container) + "/exec", body.dump())),
-        "exec create"));
+    attempt.exec_path =
+        "/exec/" + path_segment(required_id(
+                       checked_json(call("POST", "/containers/" + path_segment(container) + "/exec",
+                                         body.dump())),
+                       "exec create"));
     StreamDemux demux(kExecOutputLimit, pid_first);
     try {
       // The response body is the process's output and ends when the process exits; only its
       // tail is kept, whatever it prints.
-      const HttpResponse started = transport_->request_streaming(
-          "POST", version_prefix() + attempt.exec_path + "/start",
-          R"({"Detach":false,"Tty":false})", timeout,
-          [&](std::string_view piece) { demux.feed(piece); });
+      const HttpResponse started =
+          transport_->request_streaming("POST", version_prefix() + attempt.exec_path + "/start",
+                                        R"({"Detach":false,"Tty":false})", timeout,
+                                        [&](std::string_view piece) { demux.feed(piece); });
       check(started);
     } catch (const DaemonUnavailable&) {
       // The transport cannot tell "still running at the deadline" from "daemon gone"; asking
@@ -697,8 +694,9 @@ class EngineApi final : public DockerCLI {
     const bool reported_pid = demux.first_line_complete() && !attempt.pid.empty() &&
                               attempt.pid.find_first_not_of("0123456789") == std::string::npos;
     const bool cannot_run = attempt.result.exit_code == 126 || attempt.result.exit_code == 127;
-    attempt.shell_missing = pid_first && !reported_pid && cannot_run &&
-                            (attempt.pid + attempt.result.output).find("/bin/sh") != std::string::npos;
+    attempt.shell_missing =
+        pid_first && !reported_pid && cannot_run &&
+        (attempt.pid + attempt.result.output).find("/bin/sh") != std::string::npos;
     if (pid_first && !reported_pid && !attempt.pid.empty()) {
       attempt.result.output = attempt.pid + "\n" + attempt.result.output;
     }
@@ -718,20 +716,21 @@ class EngineApi final : public DockerCLI {
 
   // Best effort: the attempt's result stands whether or not the kill works.
   void kill_overrun(const std::string& container, const Attempt& attempt) {
-    const bool numeric = !attempt.pid.empty() &&
-                         attempt.pid.find_first_not_of("0123456789") == std::string::npos;
+    const bool numeric =
+        !attempt.pid.empty() && attempt.pid.find_first_not_of("0123456789") == std::string::npos;
     try {
       if (numeric) {
         const std::string& pid = attempt.pid;
-        run_exec(container,
-                 {"/bin/sh", "-c",
-                  "kill -s KILL -- -" + pid + " 2>/dev/null || kill -s KILL " + pid},
-                 kKillTimeout, /*pid_first=*/false);
+        run_exec(
+            container,
+            {"/bin/sh", "-c", "kill -s KILL -- -" + pid + " 2>/dev/null || kill -s KILL " + pid},
+            kKillTimeout, /*pid_first=*/false);
         return;
       }
       if (!transport_->is_local()) return;
       const json state = checked_json(call("GET", attempt.exec_path + "/json"));
-      if (state.contains("Pid") && state["Pid"].is_number_integer() && state["Pid"].get<int>() > 1) {
+      if (state.contains("Pid") && state["Pid"].is_number_integer() &&
+          state["Pid"].get<int>() > 1) {
         ::kill(state["Pid"].get<int>(), SIGKILL);
       }
     } catch (const Error&) {

@@ -224,8 +224,8 @@ std::optional<PathStat> path_stat_from_header(std::string_view base64) {
   constexpr std::uint32_t kSymlink = 1U << 27;
   // Directory, symlink, device, named pipe, socket, char device, irregular (not the setuid,
   // setgid and sticky bits, which a regular file may have).
-  constexpr std::uint32_t kTypeBits = kDir | kSymlink | (1U << 26) | (1U << 25) | (1U << 24) |
-                                      (1U << 21) | (1U << 19);
+  constexpr std::uint32_t kTypeBits =
+      kDir | kSymlink | (1U << 26) | (1U << 25) | (1U << 24) | (1U << 21) | (1U << 19);
   const auto mode = field(stat, "mode").get<std::uint32_t>();
   PathStat out;
   out.directory = (mode & kDir) != 0;
@@ -377,8 +377,8 @@ json container_create_json(const ContainerSpec& spec, bool several_networks) {
   }
   // Endpoints exist only on a network: with "none", "host" or another container's stack podman
   // refuses the create ("networks ... can only be used with Bridge mode networking").
-  const bool own_stack = spec.network == "none" || spec.network == "host" ||
-                         spec.network.rfind("container:", 0) == 0;
+  const bool own_stack =
+      spec.network == "none" || spec.network == "host" || spec.network.rfind("container:", 0) == 0;
   if (!spec.network.empty() && !own_stack) {
     json endpoints = {{spec.network, {{"Aliases", spec.aliases}}}};
     if (several_networks) {

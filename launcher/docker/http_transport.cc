@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <string_view>
 #include <utility>
@@ -115,7 +115,6 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-
 // One header line ("Api-Version: 1.41\r\n") into the map; the status line and the blank end
 // line have no colon and are skipped. A redirect or 100-continue would start a new set, but
 // the daemon sends neither.
@@ -127,8 +126,10 @@ size_t collect_header(char* data, size_t size, size_t count, void* user) {
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     (*static_cast<std::map<std::string, std::string>*>(user))[name] = std::string(value);
@@ -166,7 +167,8 @@ class CurlTransport final : public HttpTransport {
     const bool cleanup = cleaning_up();
     if (check_cancelled_ && !cleanup) check_cancelled_();
     RawConnection raw(*this, timeout, cleanup ? std::function<void()>() : check_cancelled_);
-    raw.send_all("POST " + path + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n" +
+    raw.send_all("POST " + path +
+                 " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n" +
                  "Content-Length: " + std::to_string(body.size()) +
                  "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n" + body);
     HttpResponse response = raw.read_head();
@@ -244,9 +246,12 @@ class CurlTransport final : public HttpTransport {
  private:
   milliseconds connect_timeout() const {
     switch (target_.kind) {
-      case DialTarget::Kind::Unix: return kUnixConnectTimeout;
-      case DialTarget::Kind::Tcp: return kTcpConnectTimeout;
-      case DialTarget::Kind::Ssh: return kSshConnectTimeout;
+      case DialTarget::Kind::Unix:
+        return kUnixConnectTimeout;
+      case DialTarget::Kind::Tcp:
+        return kTcpConnectTimeout;
+      case DialTarget::Kind::Ssh:
+        return kSshConnectTimeout;
     }
     return kTcpConnectTimeout;
   }
@@ -297,7 +302,8 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
       const CURLcode rc = curl_easy_perform(curl);
       curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-      if (rc != CURLE_OK) throw owner_.unavailable(curl, rc, error_text, "POST", "(attach)", timeout);
+      if (rc != CURLE_OK)
+        throw owner_.unavailable(curl, rc, error_text, "POST", "(attach)", timeout);
       curl_socket_t socket = CURL_SOCKET_BAD;
       curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket);
       socket_ = socket;
@@ -356,8 +362,8 @@ class CurlTransport final : public HttpTransport {
     void wait(short events) {
       for (;;) {
         if (check_cancelled_) check_cancelled_();
-        const auto left = std::chrono::duration_cast<milliseconds>(
-            deadline_ - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<milliseconds>(deadline_ - std::chrono::steady_clock::now());
         if (left <= milliseconds(0)) {
           throw DaemonUnavailable("the Docker daemon at " + owner_.endpoint_ +
                                   " did not take over the attach connection in time");
@@ -390,9 +396,8 @@ class CurlTransport final : public HttpTransport {
         // Over ssh every handle holds one session on the shared login, idle or not: wait for
         // one to come back rather than exceed sshd's limit.
         if (owner_.ssh_) {
-          owner_.returned_.wait(lock, [&] {
-            return !owner_.idle_.empty() || owner_.handles_made_ < kSshSessions;
-          });
+          owner_.returned_.wait(
+              lock, [&] { return !owner_.idle_.empty() || owner_.handles_made_ < kSshSessions; });
         }
         if (!owner_.idle_.empty()) {
           handle_ = std::move(owner_.idle_.back());
@@ -471,8 +476,9 @@ class CurlTransport final : public HttpTransport {
              (said.empty() ? "" : " ssh said: " + said);
     } else if (tls_ && (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
                         rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE)) {
-      hint = "the TLS handshake failed: check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) "
-             "matches the daemon's --tlscacert/--tlscert";
+      hint =
+          "the TLS handshake failed: check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) "
+          "matches the daemon's --tlscacert/--tlscert";
     }
     if (connected) {
       return DaemonUnavailable("lost the connection to the Docker daemon at " + endpoint_ +

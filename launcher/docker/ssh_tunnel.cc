@@ -1,12 +1,12 @@
 #include "run_anvil/launcher/docker/ssh_tunnel.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,8 +57,8 @@ pid_t spawn(const std::vector<std::string>& argv, int io, const std::string& log
   for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) sigaddset(&defaults, s);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<char*> c_argv;
   for (const auto& a : argv) c_argv.push_back(const_cast<char*>(a.c_str()));
   c_argv.push_back(nullptr);
@@ -85,7 +85,7 @@ void end_process(pid_t pid) {
 }
 
 bool is_socket(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
@@ -136,8 +136,8 @@ void SshTunnel::listen_once() {
       listen(fd, 64) != 0 || pipe2(stop_pipe_, O_CLOEXEC) != 0) {
     const int error = errno;
     if (fd >= 0) close(fd);
-    throw DaemonUnavailable("cannot listen on " + path + " for the ssh connection: " +
-                            std::strerror(error));
+    throw DaemonUnavailable("cannot listen on " + path +
+                            " for the ssh connection: " + std::strerror(error));
   }
   listener_ = fd;
   acceptor_ = std::thread([this] { serve(); });

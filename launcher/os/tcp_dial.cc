@@ -28,15 +28,20 @@ class Fd {
 
 DialResult classify(int err) {
   switch (err) {
-    case 0: return DialResult::Connected;
+    case 0:
+      return DialResult::Connected;
     case ECONNREFUSED:
-    case ECONNRESET: return DialResult::Refused;
+    case ECONNRESET:
+      return DialResult::Refused;
     case ENETUNREACH:
     case EHOSTUNREACH:
     case EACCES:
-    case EPERM: return DialResult::Unreachable;
-    case ETIMEDOUT: return DialResult::TimedOut;
-    default: return DialResult::Refused;
+    case EPERM:
+      return DialResult::Unreachable;
+    case ETIMEDOUT:
+      return DialResult::TimedOut;
+    default:
+      return DialResult::Refused;
   }
 }
 

@@ -15,8 +15,8 @@
 namespace run_anvil::launcher {
 namespace {
 
-using std::chrono::milliseconds;
 using sidecars::ReadinessMode;
+using std::chrono::milliseconds;
 
 using sidecars::seconds_text;
 
@@ -69,12 +69,18 @@ class Waiter {
 
   Check check_once() {
     switch (step_.probe.mode) {
-      case ReadinessMode::Tcp: return check_tcp();
-      case ReadinessMode::Healthcheck: return check_health();
-      case ReadinessMode::Exec: return check_exec();
-      case ReadinessMode::None: return check_running();
-      case ReadinessMode::Http: return check_http();
-      case ReadinessMode::Log: return check_log();
+      case ReadinessMode::Tcp:
+        return check_tcp();
+      case ReadinessMode::Healthcheck:
+        return check_health();
+      case ReadinessMode::Exec:
+        return check_exec();
+      case ReadinessMode::None:
+        return check_running();
+      case ReadinessMode::Http:
+        return check_http();
+      case ReadinessMode::Log:
+        return check_log();
     }
     return Check::NotYet;
   }
@@ -200,10 +206,13 @@ class Waiter {
     last_dial_ = deps_.dialer.dial(ip_, step_.probe.port, milliseconds(500));
     dialled_ = true;
     switch (last_dial_) {
-      case DialResult::Connected: return Check::Ready;
-      case DialResult::Unreachable: return probe_from_network();
+      case DialResult::Connected:
+        return Check::Ready;
+      case DialResult::Unreachable:
+        return probe_from_network();
       case DialResult::Refused:
-      case DialResult::TimedOut: break;
+      case DialResult::TimedOut:
+        break;
     }
     // A refused port may mean the process died: look every few attempts, not every time.
     if (attempts_ % 8 == 0) {
@@ -300,9 +309,7 @@ class Waiter {
 
   // RUN_ANVIL_PROBE=container takes the in-network path even for a local daemon, to check that
   // an --anvil-image can probe before relying on it against a remote daemon.
-  static bool force_container_probe() {
-    return process_env("RUN_ANVIL_PROBE") == "container";
-  }
+  static bool force_container_probe() { return process_env("RUN_ANVIL_PROBE") == "container"; }
 
   // From inside the sidecar's network: with --anvil-image when given (the user's choice), else
   // with run-anvil's own probe image, imported into the daemon on first use.
@@ -321,14 +328,15 @@ class Waiter {
       }
       probe_image_ = image;
       probe_asks_http_ = !http.empty();
-      probe_ = std::make_unique<ProbeContainer>(deps_.docker, image, step_.network,
-                                                step_.probe.host, step_.probe.port,
-                                                step_.probe.timeout, entrypoint, http);
+      probe_ =
+          std::make_unique<ProbeContainer>(deps_.docker, image, step_.network, step_.probe.host,
+                                           step_.probe.port, step_.probe.timeout, entrypoint, http);
     } catch (const Error& e) {
       if (e.exit_code() != exit_codes::kLauncherFailure) throw;  // interrupted
       return degrade("cannot dial sidecar ports from here (daemon at " + deps_.docker.endpoint() +
                      " is not local or its networks are not routable) and cannot start a probe "
-                     "container" + (image.empty() ? "" : " from " + image) + ": " + e.what());
+                     "container" +
+                     (image.empty() ? "" : " from " + image) + ": " + e.what());
     }
     return check_probe_container();
   }
@@ -337,22 +345,28 @@ class Waiter {
     Check c = check_running();
     if (c != Check::Ready) return c;
     switch (probe_->poll()) {
-      case ProbeContainer::State::Succeeded: probe_.reset(); return Check::Ready;
-      case ProbeContainer::State::Waiting: return Check::NotYet;
-      case ProbeContainer::State::Unusable: break;
+      case ProbeContainer::State::Succeeded:
+        probe_.reset();
+        return Check::Ready;
+      case ProbeContainer::State::Waiting:
+        return Check::NotYet;
+      case ProbeContainer::State::Unusable:
+        break;
     }
     probe_.reset();
     return degrade("the probe container from " + probe_image_ +
-                   (deps_.probe_image.empty() ? " could not run"
-                                              : " could not dial (does the image have sh and nc?)"));
+                   (deps_.probe_image.empty()
+                        ? " could not run"
+                        : " could not dial (does the image have sh and nc?)"));
   }
 
   Check degrade(const std::string& why) {
     if (!degraded_) {
       degraded_ = true;
       std::call_once(*deps_.degrade_warning, [&] {
-        deps_.progress.warn(why + "; tcp readiness degrades to checking that the container is "
-                                  "running");
+        deps_.progress.warn(why +
+                            "; tcp readiness degrades to checking that the container is "
+                            "running");
       });
     }
     return check_running();
@@ -362,8 +376,11 @@ class Waiter {
     auto info = deps_.docker.inspect_container(id_);
     if (stopped(info)) return Check::Stopped;
     if (!info->has_healthcheck) {
-      throw Error("sidecar \"" + step_.name + "\" uses readiness mode \"healthcheck\" but its "
-                  "image " + info->image + " defines no HEALTHCHECK; use mode \"tcp\" or "
+      throw Error("sidecar \"" + step_.name +
+                  "\" uses readiness mode \"healthcheck\" but its "
+                  "image " +
+                  info->image +
+                  " defines no HEALTHCHECK; use mode \"tcp\" or "
                   "\"exec\", or add a HEALTHCHECK to the image");
     }
     last_health_ = info->health;
@@ -376,8 +393,7 @@ class Waiter {
     if (!info->running) return Check::NotYet;
     // One attempt never runs past the overall deadline (SPEC §15: the readiness timeout holds
     // within one poll interval); one that overruns is killed inside the container by exec().
-    const auto left =
-        std::chrono::duration_cast<milliseconds>(deadline_ - deps_.clock.now());
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline_ - deps_.clock.now());
     const milliseconds longest =
         std::max(kMinExecAttempt, std::min(step_.probe.timeout, kMaxExecAttempt));
     const milliseconds attempt = std::clamp(left, kMinExecAttempt, longest);
@@ -457,16 +473,20 @@ class Waiter {
     if ((mode == ReadinessMode::Tcp || mode == ReadinessMode::Http) && dialled_ && !degraded_ &&
         !probe_) {
       if (last_dial_ == DialResult::Refused) {
-        return {": nothing listens on port " + port + " (connection refused while the process "
-                "runs" + listening_note() + "); check interface.port in " + definition_file(),
+        return {": nothing listens on port " + port +
+                    " (connection refused while the process "
+                    "runs" +
+                    listening_note() + "); check interface.port in " + definition_file(),
                 false};
       }
-      if (last_dial_ == DialResult::TimedOut) return {": port " + port + " did not answer (timed out)"};
+      if (last_dial_ == DialResult::TimedOut)
+        return {": port " + port + " did not answer (timed out)"};
       if (mode == ReadinessMode::Http && last_http_.status != 0) {
         return {": GET " + step_.probe.http_path + " answered HTTP " +
                 std::to_string(last_http_.status) + " (expected " + expected_status() + ")"};
       }
-      if (mode == ReadinessMode::Http) return {": port " + port + " accepted, but " + last_http_.detail};
+      if (mode == ReadinessMode::Http)
+        return {": port " + port + " accepted, but " + last_http_.detail};
     }
     return {};
   }
@@ -475,8 +495,8 @@ class Waiter {
 
   [[noreturn]] void fail_timeout(std::chrono::steady_clock::duration waited) {
     Verdict v = verdict();
-    std::string advice = v.slow ? "; raise readiness.timeout in its definition if it is just slow"
-                                : "";
+    std::string advice =
+        v.slow ? "; raise readiness.timeout in its definition if it is just slow" : "";
     throw Error("sidecar \"" + step_.name + "\" was not ready after " +
                 seconds_text(std::chrono::duration_cast<milliseconds>(waited)) + ": " + what() +
                 " did not succeed" + v.detail + advice + logs_section());
@@ -492,7 +512,7 @@ class Waiter {
   std::string ip_;
   bool degraded_ = false;
   std::unique_ptr<ProbeContainer> probe_;
-  std::string probe_image_;      // the image probe_ runs
+  std::string probe_image_;       // the image probe_ runs
   bool probe_asks_http_ = false;  // probe_ checks the http status, not only the port
   int attempts_ = 0;
   DialResult last_dial_ = DialResult::Refused;

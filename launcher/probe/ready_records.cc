@@ -37,7 +37,8 @@ bool make_private_dirs(const std::string& dir) {
 
 class FileReadyRecords : public ReadyRecords {
  public:
-  explicit FileReadyRecords(std::string dir) : dir_(std::move(dir)), usable_(make_private_dirs(dir_)) {}
+  explicit FileReadyRecords(std::string dir)
+      : dir_(std::move(dir)), usable_(make_private_dirs(dir_)) {}
 
   std::string proven_start(const std::string& container_id) override {
     if (!usable_ || !is_container_id(container_id)) return "";

@@ -7,8 +7,8 @@
 #include "run_anvil/launcher/docker/engine_api.h"
 #include "run_anvil/launcher/docker/http_transport.h"
 #include "run_anvil/launcher/os/session_lock.h"
-#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/define/labels.h"
+#include "run_anvil/sidecars/define/naming.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -174,7 +174,8 @@ void SessionGuard::open() {
     if (docker_.inspect_network(s.network)) throw Error(in_use);
     NetworkInfo network = docker_.ensure_network(s.network, s.labels, s.internal);
     // A concurrent run of the same anvil name may have created it a moment before us.
-    if (sidecars::label_of(network.labels, kLabelSessionId) != sidecars::label_of(s.labels, kLabelSessionId)) {
+    if (sidecars::label_of(network.labels, kLabelSessionId) !=
+        sidecars::label_of(s.labels, kLabelSessionId)) {
       throw Error(in_use);
     }
   }
@@ -187,7 +188,8 @@ void SessionGuard::close() noexcept {
   const sidecars::SessionPlan& s = *plan_.session;
   try {
     // Found by this session's id: never another run's resources, even of the same anvil name.
-    auto mine = list_with(docker_, {{kLabelSessionId, sidecars::label_of(s.labels, kLabelSessionId)}}, nullptr);
+    auto mine = list_with(
+        docker_, {{kLabelSessionId, sidecars::label_of(s.labels, kLabelSessionId)}}, nullptr);
     for (const auto& session : mine) {
       for (const auto& problem : remove_session(docker_, session)) {
         progress_.warn("session " + s.anvil_name + ": " + problem +

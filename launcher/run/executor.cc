@@ -9,12 +9,12 @@
 #include <sstream>
 #include <thread>
 
-#include "run_anvil/sidecars/plan/container_spec.h"
 #include "run_anvil/launcher/os/process.h"
 #include "run_anvil/launcher/probe/readiness.h"
-#include "run_anvil/sidecars/plan/warm_readiness.h"
-#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/define/labels.h"
+#include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/container_spec.h"
+#include "run_anvil/sidecars/plan/warm_readiness.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -182,17 +182,17 @@ class Run {
     // The proof is recorded for the start seen before the probe, and only if the container did
     // not restart while it was probed: a start that was never probed is never recorded.
     std::string start_before = records_proofs(step) ? current_start(id) : "";
-    ReadinessDeps rdeps{deps_.docker, deps_.clock, deps_.dialer, deps_.progress,
-                        [this] { check(); }, &degrade_warning_,
-                        deps_.probe_image};
+    ReadinessDeps rdeps{deps_.docker,        deps_.clock,       deps_.dialer,     deps_.progress,
+                        [this] { check(); }, &degrade_warning_, deps_.probe_image};
     wait_ready(rdeps, step, id, ip);
     if (step.action == Action::Start) restore_restart_policy(step, id);
     if (!start_before.empty() && current_start(id) == start_before) {
       deps_.ready_records->record(id, start_before);
     }
     bool notable = step.action != Action::Reuse;
-    deps_.progress.sidecar(step.name, std::string(step.action == Action::Reuse ? "reused, " : "") +
-                                          "ready in " + elapsed_text(start, deps_.clock.now()),
+    deps_.progress.sidecar(step.name,
+                           std::string(step.action == Action::Reuse ? "reused, " : "") +
+                               "ready in " + elapsed_text(start, deps_.clock.now()),
                            notable);
   }
 

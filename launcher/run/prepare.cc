@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "run_anvil/launcher/docker/engine_api.h"
-#include "run_anvil/launcher/run/image_pull.h"
-#include "run_anvil/launcher/resources/observe.h"
 #include "run_anvil/launcher/os/process.h"
+#include "run_anvil/launcher/resources/observe.h"
+#include "run_anvil/launcher/run/image_pull.h"
 #include "run_anvil/launcher/run/safe_recreation.h"
-#include "run_anvil/sidecars/plan/anvil_argv.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -31,8 +31,7 @@ void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan)
 
 std::unique_ptr<DockerCLI> connect_docker() {
   // A signal abandons whatever daemon call is in flight (see install_signal_handlers).
-  return make_engine_api(
-      make_environment_transport([] { throw_if_interrupted(); }));
+  return make_engine_api(make_environment_transport([] { throw_if_interrupted(); }));
 }
 
 Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,

@@ -96,7 +96,9 @@ std::vector<std::string> secret_wrapper_entrypoint() {
       std::string(": ") + kAwaitingSecrets +
       "; n=$(printf '\\n.'); n=${n%.}"
       "; while IFS= read -r l; do"
-      " if [ \"$l\" = '" + kSecretsEnd + "' ]; then unset l n; exec \"$@\" </dev/null; fi"
+      " if [ \"$l\" = '" +
+      kSecretsEnd +
+      "' ]; then unset l n; exec \"$@\" </dev/null; fi"
       "; set -a; eval \"$l\"; set +a; done"
       "; echo 'run-anvil: this sidecar did not receive its secrets; not starting it' >&2"
       "; exit 78";

@@ -10,10 +10,10 @@
 
 #include "run_anvil/errors.h"
 #include "run_anvil/launcher/os/capture.h"
-#include "run_anvil/sidecars/text/shell_quote.h"
 #include "run_anvil/launcher/os/output_guard.h"
 #include "run_anvil/sidecars/define/toml_nesting.h"
 #include "run_anvil/sidecars/text/durations.h"
+#include "run_anvil/sidecars/text/shell_quote.h"
 
 namespace run_anvil::launcher {
 namespace {

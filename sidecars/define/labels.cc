@@ -9,6 +9,8 @@ std::string label_of(const LabelMap& labels, std::string_view key) {
   return it == labels.end() ? std::string() : it->second;
 }
 
-bool is_managed(const LabelMap& labels) { return label_of(labels, kLabelManagedBy) == kManagedByValue; }
+bool is_managed(const LabelMap& labels) {
+  return label_of(labels, kLabelManagedBy) == kManagedByValue;
+}
 
 }  // namespace run_anvil::sidecars

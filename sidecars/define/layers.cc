@@ -4,8 +4,8 @@
 #include <set>
 #include <utility>
 
-#include "run_anvil/sidecars/define/env_file.h"
 #include "run_anvil/sidecars/define/definition_file_name.h"
+#include "run_anvil/sidecars/define/env_file.h"
 #include "run_anvil/sidecars/define/parse.h"
 
 namespace run_anvil::sidecars {

@@ -1,14 +1,11 @@
 #include "run_anvil/sidecars/define/ownership.h"
 
+#include "run_anvil/sidecars/define/labels.h"
 #include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/text/sha256.h"
-#include "run_anvil/sidecars/define/labels.h"
 
 namespace run_anvil::sidecars {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 const char* to_string(Origin o) {
   switch (o) {

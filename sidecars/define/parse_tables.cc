@@ -144,7 +144,7 @@ void resolve_mode(Section& s, bool interface_ok) {
     if (has_port) {
       r.mode = ReadinessMode::Tcp;
     } else if (def.service.healthcheck) {
-      r.mode = ReadinessMode::Healthcheck;  // the definition says how health is known
+      r.mode = ReadinessMode::Healthcheck;        // the definition says how health is known
     } else if (interface_ok && !s.has("mode")) {  // a bad mode value is already reported
       int line = s.header_line() > 0 ? s.header_line() : def.line_of("interface.kind");
       s.error(line, "readiness.mode is required for interface kind " +

@@ -1,7 +1,8 @@
+#include "run_anvil/sidecars/define/privilege_summary.h"
+
 #include <cstdio>
 #include <string_view>
 
-#include "run_anvil/sidecars/define/privilege_summary.h"
 #include "run_anvil/sidecars/define/secret_ref.h"
 #include "run_anvil/sidecars/text/terminal_text.h"
 
@@ -145,8 +146,8 @@ void service_fields(std::string& out, const Definition& d) {
   if (!s.cap_add.empty() || !s.cap_drop.empty()) {
     std::vector<std::string> lines;
     for (const auto& c : s.cap_add) {
-      lines.push_back("adds " + printable(c) + (c == "ALL" ? " (every capability: near root on the host kernel)"
-                                                          : ""));
+      lines.push_back("adds " + printable(c) +
+                      (c == "ALL" ? " (every capability: near root on the host kernel)" : ""));
     }
     for (const auto& c : s.cap_drop) lines.push_back("drops " + printable(c));
     field(out, "capabilities", lines);
@@ -159,8 +160,9 @@ void service_fields(std::string& out, const Definition& d) {
     field(out, "extra hosts", lines);
   }
   if (d.resources.gpus != 0) {
-    field(out, "gpus", {d.resources.gpus < 0 ? std::string("all GPUs of this host")
-                                             : std::to_string(d.resources.gpus) + " GPU(s)"});
+    field(out, "gpus",
+          {d.resources.gpus < 0 ? std::string("all GPUs of this host")
+                                : std::to_string(d.resources.gpus) + " GPU(s)"});
   }
   if (!s.env_files.empty()) {
     std::vector<std::string> lines;

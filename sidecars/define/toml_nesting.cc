@@ -61,8 +61,12 @@ class Scanner {
   bool value_token(char c) {
     switch (c) {
       case '"':
-      case '\'': skip_string(); return true;
-      case '[': ++pos_; return push('[', 1);
+      case '\'':
+        skip_string();
+        return true;
+      case '[':
+        ++pos_;
+        return push('[', 1);
       case '{':
         ++pos_;
         expect_key_ = true;
@@ -82,7 +86,9 @@ class Scanner {
         ++pos_;
         pop_if('[');
         return true;
-      default: ++pos_; return true;
+      default:
+        ++pos_;
+        return true;
     }
   }
 

@@ -4,9 +4,9 @@
 #include <map>
 
 #include "run_anvil/sidecars/define/definition_origin.h"
+#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/operate/status_model.h"
 #include "run_anvil/sidecars/plan/config_hash.h"
-#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/plan/recreation_policy.h"
 #include "run_anvil/sidecars/plan/staleness.h"
 

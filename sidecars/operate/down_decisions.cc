@@ -4,9 +4,9 @@
 #include <set>
 
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/define/validate.h"
 #include "run_anvil/sidecars/plan/recreation_policy.h"
 #include "run_anvil/sidecars/text/suggest.h"
-#include "run_anvil/sidecars/define/validate.h"
 
 namespace run_anvil::launcher {
 namespace {

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "run_anvil/sidecars/define/definition_origin.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/plan/staleness.h"
 
 namespace run_anvil::launcher {
@@ -73,8 +73,8 @@ void add_container_volumes(SidecarStatus& s, const ContainerInfo& c) {
         m.name.find_first_not_of("0123456789abcdef") == std::string::npos) {
       kind = "anonymous";
     }
-    s.volumes.push_back({kind, m.type == "bind" ? m.source : m.name, m.destination,
-                         m.read_write ? "rw" : "ro"});
+    s.volumes.push_back(
+        {kind, m.type == "bind" ? m.source : m.name, m.destination, m.read_write ? "rw" : "ro"});
   }
 }
 

@@ -181,8 +181,7 @@ AnvilCommand parse_anvil_argv(const std::vector<std::string>& argv) {
   const std::optional<Engine> engine = engine_of(argv[0]);
   if (!engine) return command;
   command.podman = *engine == Engine::Podman;
-  const std::optional<std::size_t> run_index =
-      find_run(argv, *engine, command.other_daemon_option);
+  const std::optional<std::size_t> run_index = find_run(argv, *engine, command.other_daemon_option);
   if (!run_index) return command;
 
   command.is_run = true;

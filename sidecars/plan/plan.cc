@@ -3,21 +3,18 @@
 #include <algorithm>
 
 #include "run_anvil/errors.h"
+#include "run_anvil/sidecars/define/labels.h"
 #include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/define/ownership.h"
 #include "run_anvil/sidecars/define/validate.h"
 #include "run_anvil/sidecars/plan/config_hash.h"
-#include "run_anvil/sidecars/define/labels.h"
 #include "session_plan.h"
 #include "volume_plan.h"
 
 namespace run_anvil::sidecars {
-namespace {
+namespace {}  // namespace
 
-}  // namespace
-
-std::string sidecar_network(const AnvilCommand& anvil,
-                            const std::vector<Definition>& definitions) {
+std::string sidecar_network(const AnvilCommand& anvil, const std::vector<Definition>& definitions) {
   bool any_network_facing = std::any_of(definitions.begin(), definitions.end(),
                                         [](const Definition& d) { return d.network_facing(); });
   if (!any_network_facing) return "";
@@ -26,13 +23,15 @@ std::string sidecar_network(const AnvilCommand& anvil,
   if (net == "host" || net == "none" || net.rfind("container:", 0) == 0) {
     throw Error("the anvil uses --network " + net +
                 ", which cannot carry sidecars; use a user-defined network (or omit --network to "
-                "let run-anvil use " + kDefaultNetwork + ")");
+                "let run-anvil use " +
+                kDefaultNetwork + ")");
   }
   if (net == "bridge" || net == "default") {
     throw Error("the anvil uses --network " + net +
                 ": docker's default bridge does not resolve container names, so sidecars would "
                 "be unreachable; use a user-defined network (or omit --network to let run-anvil "
-                "use " + std::string(kDefaultNetwork) + ")");
+                "use " +
+                std::string(kDefaultNetwork) + ")");
   }
   return net;
 }
@@ -94,7 +93,8 @@ void decide_action(SidecarStep& step, const ObservedState& observed) {
     throw Error("a container named " + step.container + " already exists and is not managed by " +
                 "run-anvil (no label " + kLabelManagedBy + "=" + kManagedByValue +
                 "); run-anvil will not touch it. Rename or remove it yourself, or rename the "
-                "sidecar \"" + step.name + "\"");
+                "sidecar \"" +
+                step.name + "\"");
   }
   step.existing_id = c.id;
   step.action = Action::Recreate;
@@ -149,25 +149,33 @@ std::vector<std::pair<std::string, std::string>> injected_env(
 
 const char* to_string(Action a) {
   switch (a) {
-    case Action::Reuse: return "reuse";
-    case Action::Start: return "start";
-    case Action::Create: return "create";
-    case Action::Recreate: return "recreate";
+    case Action::Reuse:
+      return "reuse";
+    case Action::Start:
+      return "start";
+    case Action::Create:
+      return "create";
+    case Action::Recreate:
+      return "recreate";
   }
   return "?";
 }
 
 std::string Probe::describe() const {
   switch (mode) {
-    case ReadinessMode::Tcp: return "tcp " + host + ":" + std::to_string(port);
-    case ReadinessMode::Healthcheck: return "healthcheck";
+    case ReadinessMode::Tcp:
+      return "tcp " + host + ":" + std::to_string(port);
+    case ReadinessMode::Healthcheck:
+      return "healthcheck";
     case ReadinessMode::Exec: {
       std::string s = "exec";
       for (const auto& a : command) s += " " + a;
       return s;
     }
-    case ReadinessMode::None: return "running";
-    case ReadinessMode::Http: return "http " + host + ":" + std::to_string(port) + http_path;
+    case ReadinessMode::None:
+      return "running";
+    case ReadinessMode::Http:
+      return "http " + host + ":" + std::to_string(port) + http_path;
     case ReadinessMode::Log: {
       std::string s = "log line matching /" + pattern + "/";
       if (occurrences > 1) s += " " + std::to_string(occurrences) + " times";
@@ -237,17 +245,20 @@ void refuse_held_aliases(const std::vector<SidecarStep>& steps, const std::strin
 Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& observed,
                const AnvilCommand& anvil, const PlanOptions& options) {
   if (!anvil.is_run) {
-    throw Error("sidecars are declared, so the anvil command must be `docker run`, "
-                "`docker container run` or `podman run` (got `" +
-                (anvil.argv.empty() ? std::string() : anvil.argv[0]) + " ...`)");
+    throw Error(
+        "sidecars are declared, so the anvil command must be `docker run`, "
+        "`docker container run` or `podman run` (got `" +
+        (anvil.argv.empty() ? std::string() : anvil.argv[0]) + " ...`)");
   }
   check_same_daemon(anvil, observed);
   Plan plan;
   plan.network = sidecar_network(anvil, definitions);
   if (!plan.network.empty() && !observed.network_driver) {
     if (plan.network != kDefaultNetwork) {
-      throw Error("the anvil's network " + plan.network + " does not exist; create it with "
-                  "`docker network create " + plan.network + "`");
+      throw Error("the anvil's network " + plan.network +
+                  " does not exist; create it with "
+                  "`docker network create " +
+                  plan.network + "`");
     }
     plan.create_network = true;
   }
@@ -258,10 +269,9 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     }
     if (!plan.session->anvil_network.empty()) plan.session->internal = observed.network_internal;
   }
-  const bool shared_network_facing =
-      std::any_of(definitions.begin(), definitions.end(), [](const Definition& d) {
-        return d.lifecycle == Lifecycle::Shared && d.network_facing();
-      });
+  const bool shared_network_facing = std::any_of(
+      definitions.begin(), definitions.end(),
+      [](const Definition& d) { return d.lifecycle == Lifecycle::Shared && d.network_facing(); });
   if (plan.session && !plan.session->network.empty() && !shared_network_facing) {
     // Only session sidecars face the network: they live on the session network alone.
     plan.network.clear();
@@ -283,7 +293,7 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     step.name = d.name;
     const bool session = d.lifecycle == Lifecycle::Session;
     step.container = session ? session_container_name(plan.session->anvil_name, d.name)
-                              : shared_container_name(d.name);
+                             : shared_container_name(d.name);
     step.config_hash = config_hash(d);
     auto image = observed.image_ids.find(d.image);
     if (image == observed.image_ids.end() || !image->second) {

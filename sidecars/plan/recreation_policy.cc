@@ -1,8 +1,8 @@
 #include "run_anvil/sidecars/plan/recreation_policy.h"
 
 #include "run_anvil/errors.h"
-#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/define/labels.h"
+#include "run_anvil/sidecars/define/naming.h"
 
 namespace run_anvil::sidecars {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/define/labels.h"
+#include "run_anvil/sidecars/define/naming.h"
 
 namespace run_anvil::launcher {
 namespace {

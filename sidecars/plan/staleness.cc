@@ -1,12 +1,10 @@
 #include "run_anvil/sidecars/plan/staleness.h"
 
-#include "run_anvil/sidecars/define/naming.h"
 #include "run_anvil/sidecars/define/labels.h"
+#include "run_anvil/sidecars/define/naming.h"
 
 namespace run_anvil::sidecars {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<std::string> stale_reason(const std::map<std::string, std::string>& labels,
                                         const std::string& config_hash,

@@ -1,12 +1,12 @@
 // SHA-256 (FIPS 180-4), self-contained so the pure domain does not depend on OpenSSL for one
-// label value. 
+// label value.
+#include "run_anvil/sidecars/text/sha256.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "run_anvil/sidecars/text/sha256.h"
 
 namespace run_anvil::sidecars {
 namespace {

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/sidecars/plan/anvil_argv.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/define/layers.h"
 #include "run_anvil/sidecars/define/naming.h"
-#include "run_anvil/sidecars/plan/plan.h"
 #include "run_anvil/sidecars/define/validate.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/sidecars/plan/plan.h"
 
 namespace {
 
@@ -32,15 +32,22 @@ std::string sidecar_name(int i) {
 // A realistic definition: command, env, resources, aliases, tcp readiness, and (for most) a
 // dependency on an earlier sidecar so dependency ordering has real work to do.
 std::string definition_text(int i) {
-  std::string text = "description = \"service " + std::to_string(i) + "\"\n"
+  std::string text = "description = \"service " + std::to_string(i) +
+                     "\"\n"
                      "lifecycle = \"shared\"\n"
-                     "image = \"bench/" + sidecar_name(i % 7) + ":1\"\n"
-                     "command = [\"serve\", \"--port\", \"" + std::to_string(8000 + i) + "\"]\n";
+                     "image = \"bench/" +
+                     sidecar_name(i % 7) +
+                     ":1\"\n"
+                     "command = [\"serve\", \"--port\", \"" +
+                     std::to_string(8000 + i) + "\"]\n";
   if (i % 4 != 0) text += "depends_on = [\"" + sidecar_name(i / 2) + "\"]\n";
   text += "\n[interface]\nkind = \"port\"\nport = " + std::to_string(8000 + i) +
-          "\naliases = [\"alias-" + std::to_string(i) + "\"]\n"
+          "\naliases = [\"alias-" + std::to_string(i) +
+          "\"]\n"
           "\n[readiness]\nmode = \"tcp\"\ntimeout = \"30s\"\n"
-          "\n[env]\nLEVEL = \"debug\"\nNAME = \"" + sidecar_name(i) + "\"\n"
+          "\n[env]\nLEVEL = \"debug\"\nNAME = \"" +
+          sidecar_name(i) +
+          "\"\n"
           "\n[resources]\nmemory = \"256m\"\ncpus = \"0.5\"\n";
   return text;
 }
@@ -79,9 +86,9 @@ struct Fixture {
 std::vector<Definition> discovered(Fixture& f) {
   Discovery d = discover(f.dirs, f.source);
   if (!d.diagnostics.empty() || d.definitions.size() != kDefinitions) {
-    throw std::runtime_error("benchmark fixture is invalid: " +
-                             (d.diagnostics.empty() ? std::string("wrong count")
-                                                    : d.diagnostics.front().message));
+    throw std::runtime_error(
+        "benchmark fixture is invalid: " +
+        (d.diagnostics.empty() ? std::string("wrong count") : d.diagnostics.front().message));
   }
   return d.definitions;
 }

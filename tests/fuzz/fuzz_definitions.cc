@@ -26,13 +26,13 @@
 
 #include "fake_definition_source.h"
 #include "run_anvil/errors.h"
-#include "run_anvil/sidecars/define/privilege_summary.h"
-#include "run_anvil/sidecars/plan/anvil_argv.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/define/layers.h"
 #include "run_anvil/sidecars/define/parse.h"
-#include "run_anvil/sidecars/plan/plan.h"
+#include "run_anvil/sidecars/define/privilege_summary.h"
 #include "run_anvil/sidecars/define/validate.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/sidecars/plan/plan.h"
 
 namespace {
 
@@ -100,12 +100,36 @@ std::string deep_nesting(std::string_view recipe) {
     for (std::size_t i = 0; i < n; ++i) out += piece;
   };
   switch (kind) {
-    case 0: repeat("a.", depth); out += "a = 1\n"; break;
-    case 1: out += "["; repeat("t.", depth); out += "t]\nx = 1\n"; break;
-    case 2: out += "x = "; repeat("{a = ", depth); out += "1"; repeat("}", depth); break;
-    case 3: out += "x = "; repeat("[", depth); repeat("]", depth); break;
-    case 4: out += "x = "; repeat("[{a = ", depth); out += "1"; repeat("}]", depth); break;
-    default: out += "[a.b]\nc.d = "; repeat("{e.f = [", depth / 2); break;
+    case 0:
+      repeat("a.", depth);
+      out += "a = 1\n";
+      break;
+    case 1:
+      out += "[";
+      repeat("t.", depth);
+      out += "t]\nx = 1\n";
+      break;
+    case 2:
+      out += "x = ";
+      repeat("{a = ", depth);
+      out += "1";
+      repeat("}", depth);
+      break;
+    case 3:
+      out += "x = ";
+      repeat("[", depth);
+      repeat("]", depth);
+      break;
+    case 4:
+      out += "x = ";
+      repeat("[{a = ", depth);
+      out += "1";
+      repeat("}]", depth);
+      break;
+    default:
+      out += "[a.b]\nc.d = ";
+      repeat("{e.f = [", depth / 2);
+      break;
   }
   out += tail;
   return out;

@@ -11,7 +11,6 @@
 // command after it, never interpreted.
 namespace run_anvil::launcher {
 
-
 // What `run-anvil --version` prints: "run-anvil <project version>".
 extern const char* const kVersionLine;
 

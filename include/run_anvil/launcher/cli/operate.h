@@ -42,7 +42,6 @@ struct StatusScope {
   std::optional<std::vector<std::string>> project_dirs;
 };
 
-
 // Prints "run-anvil: warning: <message>" on `err` unless quiet.
 std::function<void(const std::string&)> warner(OperateDeps& deps);
 

@@ -16,5 +16,4 @@ void print_plan(std::ostream& out, const sidecars::Plan& plan, bool json,
                 const std::vector<PendingApproval>& pending = {});
 void print_passthrough_plan(std::ostream& out, const std::vector<std::string>& argv, bool json);
 
-
 }  // namespace run_anvil::launcher

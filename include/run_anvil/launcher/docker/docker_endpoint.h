@@ -21,7 +21,7 @@ struct TlsFiles {
 };
 
 struct DockerEndpoint {
-  std::string host;            // "unix:///path", "tcp://host:port" or "ssh://[user@]host[:port]"
+  std::string host;             // "unix:///path", "tcp://host:port" or "ssh://[user@]host[:port]"
   std::optional<TlsFiles> tls;  // tcp:// only
 };
 
@@ -42,12 +42,12 @@ std::string resolve_docker_endpoint(const EnvLookup& env);
 struct DialTarget {
   enum class Kind { Unix, Tcp, Ssh };
   Kind kind = Kind::Unix;
-  bool is_unix = false;      // kind == Unix
-  std::string socket_path;   // unix only, e.g. "/var/run/docker.sock"
-  std::string base_url;      // "http://localhost" (unix, ssh), "http[s]://host:port" (tcp)
-  std::string ssh_user;      // ssh only; "" lets ssh choose (its config, then the local user)
-  std::string ssh_host;      // ssh only
-  std::string ssh_port;      // ssh only; "" lets ssh choose
+  bool is_unix = false;     // kind == Unix
+  std::string socket_path;  // unix only, e.g. "/var/run/docker.sock"
+  std::string base_url;     // "http://localhost" (unix, ssh), "http[s]://host:port" (tcp)
+  std::string ssh_user;     // ssh only; "" lets ssh choose (its config, then the local user)
+  std::string ssh_host;     // ssh only
+  std::string ssh_port;     // ssh only; "" lets ssh choose
 };
 
 // Parses "unix:///path", "tcp://host[:port]" (port 2375, or 2376 with TLS; https with TLS) or

@@ -24,8 +24,8 @@ inline constexpr ApiVersion kAssumedApi{1, 41};
 
 struct EngineDialect {
   ApiVersion api = kAssumedApi;
-  bool podman = false;      // podman's Docker-compatible service (libpod)
-  std::string libpod_api;   // podman: its own API version ("4.3.1"), the prefix of /libpod paths
+  bool podman = false;     // podman's Docker-compatible service (libpod)
+  std::string libpod_api;  // podman: its own API version ("4.3.1"), the prefix of /libpod paths
 };
 
 // "1.41" -> {1, 41}; {0, 0} when it is not a version.

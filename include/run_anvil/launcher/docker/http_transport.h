@@ -33,8 +33,8 @@ class HttpTransport {
   // keeps. An error response's body is returned as usual, cut at 64 KiB. The default feeds the
   // whole body of request() to the sink at once (for fakes).
   virtual HttpResponse request_streaming(const std::string& method, const std::string& path,
-                                         const std::string& body,
-                                         std::chrono::milliseconds timeout, const BodySink& sink);
+                                         const std::string& body, std::chrono::milliseconds timeout,
+                                         const BodySink& sink);
   // POSTs `body` to `path` asking the daemon to take the connection over (Upgrade: tcp, as
   // `docker attach` does), then writes `payload` on the raw connection and closes it. Returns the
   // daemon's HTTP status (101 or 200 on success; an error status with its body otherwise). The
@@ -68,7 +68,8 @@ std::string resolve_docker_endpoint();
 std::unique_ptr<HttpTransport> make_curl_transport(const DockerEndpoint& endpoint,
                                                    std::function<void()> check_cancelled = {});
 // The transport to the daemon the process environment names (find_docker_endpoint).
-std::unique_ptr<HttpTransport> make_environment_transport(std::function<void()> check_cancelled = {});
+std::unique_ptr<HttpTransport> make_environment_transport(
+    std::function<void()> check_cancelled = {});
 // A plain endpoint (no TLS).
 std::unique_ptr<HttpTransport> make_curl_transport(const std::string& endpoint,
                                                    std::function<void()> check_cancelled = {});

@@ -13,13 +13,13 @@
 // The ssh:// transport's connections: each is a connection to a private unix socket whose
 // accepted end is the stdin/stdout of
 //   ssh [-l user] [-p port] -o ConnectTimeout=30 -T -- host docker system dial-stdio
-// as the docker CLI runs it (no bytes are copied by the launcher). All of them ride on ONE ssh connection: a ControlMaster started
-// on first use (`ssh -M -N`, its control socket in a private 0700 directory) and ended when the
-// tunnel is destroyed, so sshd sees one login and one key exchange however many requests run
-// in parallel (one ssh process per connection makes sshd throttle parallel launchers:
-// MaxStartups). The ssh processes run in their own session: a Ctrl-C at the terminal reaches
-// the anvil, not the connection the launcher still needs to clean up; and ssh cannot prompt,
-// so the login must work without one (a key, an agent).
+// as the docker CLI runs it (no bytes are copied by the launcher). All of them ride on ONE ssh
+// connection: a ControlMaster started on first use (`ssh -M -N`, its control socket in a private
+// 0700 directory) and ended when the tunnel is destroyed, so sshd sees one login and one key
+// exchange however many requests run in parallel (one ssh process per connection makes sshd
+// throttle parallel launchers: MaxStartups). The ssh processes run in their own session: a Ctrl-C
+// at the terminal reaches the anvil, not the connection the launcher still needs to clean up; and
+// ssh cannot prompt, so the login must work without one (a key, an agent).
 namespace run_anvil::launcher {
 
 class SshTunnel {

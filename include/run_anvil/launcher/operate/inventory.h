@@ -8,8 +8,8 @@
 
 #include "run_anvil/launcher/docker/docker_cli.h"
 #include "run_anvil/launcher/resources/session.h"
-#include "run_anvil/sidecars/operate/inventory.h"
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/operate/inventory.h"
 #include "run_anvil/sidecars/plan/recreation_policy.h"
 
 namespace run_anvil::launcher {

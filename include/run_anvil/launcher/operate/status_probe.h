@@ -3,12 +3,12 @@
 #include <chrono>
 #include <vector>
 
-#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/docker/docker_cli.h"
 #include "run_anvil/launcher/operate/inventory.h"
-#include "run_anvil/sidecars/operate/status_model.h"
+#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/operate/status_model.h"
 
 // The READY column of `status`: each running container made from a discovered definition (its
 // origin is that very definition, sidecars/ownership.h) is probed once with that definition's

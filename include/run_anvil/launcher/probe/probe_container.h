@@ -10,8 +10,8 @@
 // cannot dial (a remote DOCKER_HOST, a VM-backed engine). One throwaway container on the
 // sidecar's network, from run-anvil's own probe image (probe_image.h) or the image given with
 // --anvil-image (looping `nc`/`/dev/tcp`), dials the alias until the port accepts or its
-// lifetime ends; the launcher polls its state. It is labelled managed-by=run-anvil and removed when the
-// object goes away, whatever happened.
+// lifetime ends; the launcher polls its state. It is labelled managed-by=run-anvil and removed when
+// the object goes away, whatever happened.
 namespace run_anvil::launcher {
 
 class ProbeContainer {

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 #include "run_anvil/sidecars/plan/plan.h"

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <thread>
 
-#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/sidecars/plan/plan.h"
 

@@ -35,10 +35,11 @@ struct Approval {
 class ApprovalStore {
  public:
   // Reads `path`. A missing file is an empty store. A path that is not a regular file (a FIFO, a
-  // directory, a device) is an Error naming it, never a hang: it is opened non-blocking. A file that is not a valid store (bad JSON,
-  // wrong shape, unknown version) is also an empty store, with was_corrupt() set so the caller can
-  // warn once; nothing is printed here. Throws run_anvil::Error when the file exists but cannot be
-  // read (permissions, a directory in its place): guessing there could silently drop approvals.
+  // directory, a device) is an Error naming it, never a hang: it is opened non-blocking. A file
+  // that is not a valid store (bad JSON, wrong shape, unknown version) is also an empty store, with
+  // was_corrupt() set so the caller can warn once; nothing is printed here. Throws run_anvil::Error
+  // when the file exists but cannot be read (permissions, a directory in its place): guessing there
+  // could silently drop approvals.
   static ApprovalStore load(const std::string& path);
 
   const std::string& path() const { return path_; }

@@ -3,8 +3,8 @@
 #include <functional>
 #include <vector>
 
-#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 #include "run_anvil/launcher/probe/ready_records.h"

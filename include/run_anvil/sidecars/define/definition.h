@@ -65,8 +65,8 @@ struct Readiness {
 };
 
 struct Resources {
-  std::string memory;        // as written, e.g. "512m"; empty when unset
-  std::string cpus;          // as written, e.g. "1.5"; empty when unset
+  std::string memory;  // as written, e.g. "512m"; empty when unset
+  std::string cpus;    // as written, e.g. "1.5"; empty when unset
   std::int64_t memory_bytes = 0;
   std::int64_t nano_cpus = 0;
   int gpus = 0;  // 0: none; -1: all; N: that many
@@ -110,8 +110,8 @@ struct ServiceOptions {
   std::vector<std::string> extra_hosts;  // "host:ip" (ip may be "host-gateway")
   std::vector<std::string> env_files;    // as written; read and merged into env at discovery
   std::vector<PortBinding> ports;
-  std::vector<Ulimit> ulimits;                     // sorted by name
-  std::map<std::string, std::string> labels;       // never swarmforge.*
+  std::vector<Ulimit> ulimits;                // sorted by name
+  std::map<std::string, std::string> labels;  // never swarmforge.*
   std::optional<Healthcheck> healthcheck;
 };
 
@@ -152,7 +152,7 @@ struct Definition {
   // The DNS name the anvil reaches this sidecar by: interface.name for mcp, else the name.
   std::string canonical_alias() const {
     return interface.kind == InterfaceKind::Mcp && !interface.mcp_name.empty() ? interface.mcp_name
-                                                                                : name;
+                                                                               : name;
   }
   bool network_facing() const {
     return interface.kind == InterfaceKind::Port || interface.kind == InterfaceKind::Mcp;

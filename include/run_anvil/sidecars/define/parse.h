@@ -19,8 +19,8 @@ struct ParseResult {
 };
 
 // `file` is the path used in diagnostics; `name` the file stem. Never throws for bad content.
-ParseResult parse_definition(std::string_view text, const std::string& file, const std::string& name,
-                             Layer layer);
+ParseResult parse_definition(std::string_view text, const std::string& file,
+                             const std::string& name, Layer layer);
 
 // "500ms", "30s", "2m", "1h" or a plain number of seconds (integer or float). nullopt on error,
 // zero or negative, or absurdly large (> 24h).

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/sidecars/operate/inventory.h"
 #include "run_anvil/sidecars/define/layers.h"
+#include "run_anvil/sidecars/operate/inventory.h"
 
 // `run-anvil doctor` as data (issue 4): what is wrong with the managed containers and networks on
 // this daemon, how to fix each problem by hand, and what `--fix` may safely do about it. A pure

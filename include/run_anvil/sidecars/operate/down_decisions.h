@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/sidecars/operate/inventory.h"
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/operate/inventory.h"
 
 // `run-anvil down` as data (issue 4): for each shared sidecar asked for, whether it is removed or
 // why not. Pure; command_down.cc carries the removals out.

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/define/labels.h"
 #include "run_anvil/sidecars/define/ownership.h"
 #include "run_anvil/sidecars/plan/engine_objects.h"
 #include "run_anvil/sidecars/plan/recreation_policy.h"
-#include "run_anvil/sidecars/define/labels.h"
 
 // Transitional namespace: these moved from launcher/ and keep its namespace for now.
 namespace run_anvil::launcher {
@@ -45,7 +45,7 @@ struct Inventory {
   // Sessions nobody will tear down: their launcher is dead and their anvil is not running
   // (session.h find_stale_sessions). Looked up only when asked (doctor).
   std::vector<SessionResources> stale_sessions;
-  sidecars::SidecarUsers users;            // managed container name -> anvil names
+  sidecars::SidecarUsers users;  // managed container name -> anvil names
   // What the file system says about every managed container's recorded definition path, and
   // this process's vantage (sidecars/ownership.h).
   sidecars::OriginFacts origins;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/sidecars/operate/inventory.h"
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/operate/inventory.h"
 
 // `run-anvil status` as data: one entry per sidecar, discovered or not (issue 4). A pure function
 // of the definitions, the inventory and the readiness probe results; rendering is in
@@ -20,7 +20,7 @@ struct StatusVolume {
   std::string kind;    // "volume" | "bind" | "anonymous"
   std::string source;  // Docker volume name, or host path
   std::string target;
-  std::string mode;    // "ro" | "rw"
+  std::string mode;  // "ro" | "rw"
 };
 
 struct SidecarStatus {
@@ -47,8 +47,8 @@ struct SidecarStatus {
   std::vector<std::string> networks;
   std::vector<std::string> used_by;  // running anvils using it
   std::vector<StatusVolume> volumes;
-  std::vector<std::string> ports;    // published on the host: "127.0.0.1:49153->5432/tcp"
-  std::string started_at;            // RFC 3339; "" when not running
+  std::vector<std::string> ports;  // published on the host: "127.0.0.1:49153->5432/tcp"
+  std::string started_at;          // RFC 3339; "" when not running
   std::optional<long long> uptime_seconds;
 };
 

@@ -12,9 +12,9 @@ namespace run_anvil::sidecars {
 
 struct AnvilCommand {
   std::vector<std::string> argv;
-  bool is_run = false;         // docker run | docker container run | podman run (global opts ok)
-  std::size_t run_index = 0;   // index of the "run" token
-  std::size_t image_index = 0; // index of the image argument
+  bool is_run = false;          // docker run | docker container run | podman run (global opts ok)
+  std::size_t run_index = 0;    // index of the "run" token
+  std::size_t image_index = 0;  // index of the image argument
   // The --network/--net option among run's own options (before the image), if any.
   std::optional<std::string> network;
   std::optional<std::size_t> network_index;  // index of the option token
@@ -47,6 +47,7 @@ struct Injection {
 };
 
 // The argv to execute: docker's own options rewritten, everything from the image on untouched.
-std::vector<std::string> rewrite_anvil_argv(const AnvilCommand& command, const Injection& injection);
+std::vector<std::string> rewrite_anvil_argv(const AnvilCommand& command,
+                                            const Injection& injection);
 
 }  // namespace run_anvil::sidecars

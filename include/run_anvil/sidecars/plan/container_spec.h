@@ -1,7 +1,7 @@
 #pragma once
 
-#include "run_anvil/sidecars/plan/engine_objects.h"
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/plan/engine_objects.h"
 #include "run_anvil/sidecars/plan/plan.h"
 
 // Definition + plan step -> the container the daemon is asked to create.

@@ -41,9 +41,9 @@ struct ContainerInfo {
   std::map<std::string, std::string> labels;
   std::map<std::string, NetworkAttachment> networks;  // by network name
   std::string started_at;                             // RFC 3339, "" when never started
-  std::string finished_at;  // RFC 3339 end of the previous run, "" when it never stopped
-  int exit_code = 0;      // State.ExitCode of the last run (inspect only)
-  int restart_count = 0;  // RestartCount: restarts by the restart policy (inspect only)
+  std::string finished_at;     // RFC 3339 end of the previous run, "" when it never stopped
+  int exit_code = 0;           // State.ExitCode of the last run (inspect only)
+  int restart_count = 0;       // RestartCount: restarts by the restart policy (inspect only)
   std::string restart_policy;  // HostConfig.RestartPolicy.Name (inspect only; "" = unknown)
   // Names of Config.Env (inspect only), to tell which sidecars an anvil was given. Values are
   // never kept: they may be secrets.
@@ -86,13 +86,13 @@ struct ContainerSpec {
   // HostConfig.Mounts, Type=bind: unlike `binds`, a missing source is an error of the create
   // call, never a directory the daemon makes there (the docker-socket mount, SPEC §14).
   std::vector<StrictBind> strict_binds;
-  std::string network;                // network to attach at create time ("" = daemon default)
-  std::vector<std::string> aliases;   // DNS aliases on `network`
+  std::string network;               // network to attach at create time ("" = daemon default)
+  std::vector<std::string> aliases;  // DNS aliases on `network`
   // Further networks (name -> aliases) the container is on before it starts: in the create call
   // itself where the API allows several (1.44+, podman), else connected right after create.
   std::map<std::string, std::vector<std::string>> more_networks;
-  std::string stop_signal;            // "" = the image's STOPSIGNAL, else SIGTERM
-  std::optional<int> stop_timeout;    // seconds; nullopt = the daemon's default (10)
+  std::string stop_signal;          // "" = the image's STOPSIGNAL, else SIGTERM
+  std::optional<int> stop_timeout;  // seconds; nullopt = the daemon's default (10)
   // SPEC §12 (user, working_dir, init, shm_size, tmpfs, caps, extra_hosts, ports, ulimits,
   // healthcheck; labels are already in `labels`, env files in `env`). Empty: the daemon default.
   sidecars::ServiceOptions service;
@@ -132,13 +132,13 @@ struct PathStat {
 
 // Transitional: the pure decisions moved out of launcher/ still live in namespace launcher.
 namespace run_anvil::launcher {
-using sidecars::NetworkAttachment;
-using sidecars::MountInfo;
 using sidecars::ContainerInfo;
-using sidecars::NetworkInfo;
 using sidecars::ContainerSpec;
-using sidecars::ImageConfig;
-using sidecars::VolumeInfo;
 using sidecars::ExecResult;
+using sidecars::ImageConfig;
+using sidecars::MountInfo;
+using sidecars::NetworkAttachment;
+using sidecars::NetworkInfo;
 using sidecars::PathStat;
+using sidecars::VolumeInfo;
 }  // namespace run_anvil::launcher

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "run_anvil/sidecars/plan/anvil_argv.h"
 #include "run_anvil/sidecars/define/definition.h"
+#include "run_anvil/sidecars/plan/anvil_argv.h"
 
 // The plan: a pure function from (validated definitions, one observed snapshot, the anvil argv)
 // to what must happen before the anvil runs (SPEC §5-§8). No I/O; the executor carries it out.
@@ -37,7 +37,7 @@ struct ObservedContainer {
 };
 
 struct ObservedState {
-  std::map<std::string, ObservedContainer> containers;              // by container name
+  std::map<std::string, ObservedContainer> containers;  // by container name
   // image ref -> local ID; nullopt (or no entry) when not present locally: the plan pulls it.
   std::map<std::string, std::optional<std::string>> image_ids;
   // image ref -> the image's own VOLUME paths (Config.Volumes); absent when not known.
@@ -72,10 +72,10 @@ struct Probe {
   std::vector<std::string> command;  // exec mode
   std::chrono::milliseconds timeout{30000};
   std::optional<std::chrono::milliseconds> interval;  // nullopt: executor's adaptive default
-  std::string http_path = "/";   // http mode
-  std::vector<int> http_status;  // http mode: empty means any 2xx or 3xx
-  std::string pattern;           // log mode: ECMAScript regex
-  int occurrences = 1;           // log mode
+  std::string http_path = "/";                        // http mode
+  std::vector<int> http_status;                       // http mode: empty means any 2xx or 3xx
+  std::string pattern;                                // log mode: ECMAScript regex
+  int occurrences = 1;                                // log mode
   // e.g. "tcp pg:5432", "healthcheck", "exec pg_isready -U postgres", "running"
   std::string describe() const;
 };
@@ -98,19 +98,20 @@ struct SidecarStep {
   std::string name;
   std::string container;  // container name
   Action action = Action::Create;
-  std::string reason;        // "running, config matches" | "absent" | "stopped" | "config changed" | "image rebuilt"
-                             // | "created, not started yet" (Create that adopts existing_id)
-  std::string existing_id;   // Reuse/Recreate: the observed container
+  std::string
+      reason;  // "running, config matches" | "absent" | "stopped" | "config changed" | "image
+               // rebuilt" | "created, not started yet" (Create that adopts existing_id)
+  std::string existing_id;  // Reuse/Recreate: the observed container
   std::string config_hash;
-  std::string image_id;      // local image ID to record in the label ("" when unknown)
+  std::string image_id;  // local image ID to record in the label ("" when unknown)
   // The image reference to pull before anything is created: the image is not present locally
   // (image_id is then ""). "" when it is present. `run` pulls before planning, so only `plan`
   // shows pulls.
   std::string pull_image;
-  std::string network;       // "" when not network-facing
+  std::string network;               // "" when not network-facing
   std::vector<std::string> aliases;  // on `network`: canonical alias, then interface.aliases
-  bool connect = false;      // Reuse: attach to `network` (not attached yet)
-  std::string observed_ip;   // Reuse: IP on `network` when already attached
+  bool connect = false;              // Reuse: attach to `network` (not attached yet)
+  std::string observed_ip;           // Reuse: IP on `network` when already attached
   std::vector<std::string> depends_on;
   Probe probe;
   // Session sidecar (SPEC §10): created fresh for this run as <anvil name>-tong-<token>, on the
@@ -147,8 +148,8 @@ struct SidecarStep {
 
 // A run with session sidecars (SPEC §10). Everything here lives exactly as long as the run.
 struct SessionPlan {
-  std::string anvil_name;       // the anvil's --name, given or generated
-  bool name_inserted = false;   // --name was added to the anvil argv
+  std::string anvil_name;      // the anvil's --name, given or generated
+  bool name_inserted = false;  // --name was added to the anvil argv
   // "swarmforge-session-<anvil name>": the anvil's create-time network. "" when no session
   // sidecar is network-facing.
   std::string network;
@@ -169,8 +170,8 @@ struct Plan {
   bool network_inserted = false;   // --network was added to the anvil argv
   std::vector<SidecarStep> steps;  // dependency order
   std::vector<std::pair<std::string, std::string>> env;  // injected, sorted by key
-  std::vector<std::string> anvil_argv;                    // what will be executed
-  std::optional<SessionPlan> session;  // set when a session sidecar is declared
+  std::vector<std::string> anvil_argv;                   // what will be executed
+  std::optional<SessionPlan> session;                    // set when a session sidecar is declared
 };
 
 // What the launcher decides outside the pure plan and hands in.

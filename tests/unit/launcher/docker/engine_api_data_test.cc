@@ -65,8 +65,8 @@ TEST(EngineJsonData, NoEndpointsWithoutANetwork) {
   }
   spec.network = "swarmforge-net";
   spec.aliases = {"db"};
-  EXPECT_EQ(container_create_json(spec)["NetworkingConfig"]["EndpointsConfig"]["swarmforge-net"]
-                                      ["Aliases"][0],
+  EXPECT_EQ(container_create_json(
+                spec)["NetworkingConfig"]["EndpointsConfig"]["swarmforge-net"]["Aliases"][0],
             "db");
 }
 

@@ -240,9 +240,10 @@ TEST_F(EngineApiNetworkExecTest, ExecRunsTheArgvAsItIsInAnImageWithoutAShell) {
   fake->on("POST /v1.41/containers/c1/exec", 201, R"({"Id":"e1"})");
   fake->on("POST /v1.41/containers/c1/exec", 201, R"({"Id":"e2"})");
   fake->on("POST /v1.41/exec/e1/start", 200,
-           docker_stream_frame(1, "OCI runtime exec failed: exec failed: unable to start container "
-                                  "process: exec: \"/bin/sh\": stat /bin/sh: no such file or "
-                                  "directory: unknown\r\n"));
+           docker_stream_frame(1,
+                               "OCI runtime exec failed: exec failed: unable to start container "
+                               "process: exec: \"/bin/sh\": stat /bin/sh: no such file or "
+                               "directory: unknown\r\n"));
   fake->on("GET /v1.41/exec/e1/json", 200, R"({"Running":false,"ExitCode":126})");
   fake->on("POST /v1.41/exec/e2/start", 200, docker_stream_frame(1, "ok\n"));
   fake->on("GET /v1.41/exec/e2/json", 200, R"({"Running":false,"ExitCode":0})");

@@ -93,8 +93,9 @@ TEST_F(EngineApiPullTest, AnErrorDetailWithoutErrorTextStillFails) {
 }
 
 TEST_F(EngineApiPullTest, AnHttpErrorBeforeTheStreamIsTheDaemonsMessage) {
-  fake->on("POST /v1.41/images/create?fromImage=run-anvil-test%2Fnever-built&tag=1", 500,
-           R"({"message":"Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host"})");
+  fake->on(
+      "POST /v1.41/images/create?fromImage=run-anvil-test%2Fnever-built&tag=1", 500,
+      R"({"message":"Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host"})");
   try {
     api->pull_image("run-anvil-test/never-built:1", milliseconds(1000));
     FAIL() << "expected DockerError";

@@ -91,9 +91,10 @@ TEST_F(EngineApiSessionTest, StatPathDecodesTheDaemonsStatHeader) {
 }
 
 TEST_F(EngineApiSessionTest, ProcessCommandsReadTheTopCommandColumn) {
-  fake->on("GET /v1.41/containers/abc/top", 200,
-           R"({"Titles":["UID","PID","PPID","C","STIME","TTY","TIME","CMD"],)"
-           R"("Processes":[["root","1","0","0","t","?","0","/bin/sh -c : run-anvil-await-secrets"]]})");
+  fake->on(
+      "GET /v1.41/containers/abc/top", 200,
+      R"({"Titles":["UID","PID","PPID","C","STIME","TTY","TIME","CMD"],)"
+      R"("Processes":[["root","1","0","0","t","?","0","/bin/sh -c : run-anvil-await-secrets"]]})");
   EXPECT_EQ(api->process_commands("abc"),
             std::vector<std::string>{"/bin/sh -c : run-anvil-await-secrets"});
   fake->on("GET /v1.41/containers/gone/top", 409, R"({"message":"is not running"})");
@@ -105,9 +106,9 @@ TEST_F(EngineApiSessionTest, ProcessCommandsReadPodmansUnsplitPsOutput) {
   fake->on("GET /v1.41/containers/abc/top", 200,
            R"({"Processes":[["1 root     /bin/sh -c : run-anvil-await-secrets;  read l"],)"
            R"(["7 root     sleep 100"]],"Titles":["PID   USER     COMMAND"]})");
-  EXPECT_EQ(api->process_commands("abc"),
-            (std::vector<std::string>{"/bin/sh -c : run-anvil-await-secrets;  read l",
-                                      "sleep 100"}));
+  EXPECT_EQ(
+      api->process_commands("abc"),
+      (std::vector<std::string>{"/bin/sh -c : run-anvil-await-secrets;  read l", "sleep 100"}));
   // podman 4.3 once the process has ended.
   fake->on("GET /v1.41/containers/ended/top", 200, "");
   EXPECT_TRUE(api->process_commands("ended").empty());

@@ -42,8 +42,9 @@ TEST_F(EngineApiTest, PingsOnceThenPrefixesEveryPathWithTheAssumedVersion) {
 }
 
 TEST_F(EngineApiTest, SwitchesToTheVersionAnOlderDaemonNamesAndRetries) {
-  fake->on("GET /v1.41/containers/json?all=1", 400,
-           R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.40"})");
+  fake->on(
+      "GET /v1.41/containers/json?all=1", 400,
+      R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.40"})");
   fake->on("GET /v1.40/containers/json?all=1", 200, "[]");
   EXPECT_NO_THROW(api->list_containers({}));
   api->list_containers({});
@@ -51,16 +52,18 @@ TEST_F(EngineApiTest, SwitchesToTheVersionAnOlderDaemonNamesAndRetries) {
 }
 
 TEST_F(EngineApiTest, SwitchesToTheMinimumANewerDaemonNames) {
-  fake->on("POST /v1.41/containers/abc/start", 400,
-           R"({"message":"client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"})");
+  fake->on(
+      "POST /v1.41/containers/abc/start", 400,
+      R"({"message":"client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"})");
   fake->on("POST /v1.44/containers/abc/start", 204, "");
   EXPECT_NO_THROW(api->start_container("abc"));
   EXPECT_EQ(fake->requests.back().path, "/v1.44/containers/abc/start");
 }
 
 TEST_F(EngineApiTest, RejectsDaemonsOlderThanTheMinimumApi) {
-  fake->on("GET /v1.41/containers/json?all=1", 400,
-           R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.12"})");
+  fake->on(
+      "GET /v1.41/containers/json?all=1", 400,
+      R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.12"})");
   EXPECT_THROW(
       {
         try {

@@ -25,9 +25,8 @@ using Headers = std::map<std::string, std::string>;
 const Headers kDocker20{{"api-version", "1.41"}, {"server", "Docker/20.10.24 (linux)"}};
 const Headers kDocker29{{"api-version", "1.52"}, {"server", "Docker/29.1.0 (linux)"}};
 const Headers kDocker30{{"api-version", "1.53"}};
-const Headers kPodman43{{"api-version", "1.41"},
-                        {"libpod-api-version", "4.3.1"},
-                        {"server", "Libpod/4.3.1 (linux)"}};
+const Headers kPodman43{
+    {"api-version", "1.41"}, {"libpod-api-version", "4.3.1"}, {"server", "Libpod/4.3.1 (linux)"}};
 
 // GET /containers/{id}/json from API 1.52 (Docker 29): no top-level NetworkSettings.IPAddress,
 // Gateway, MacAddress ...; every address is per network.
@@ -142,8 +141,9 @@ TEST(EngineDialectTest, UsesThePingVersionForEveryPath) {
 TEST(EngineDialectTest, RetriesWithTheMinimumDocker29Names) {
   FakeHttpTransport* fake = nullptr;
   auto api = engine_with(fake, {});  // a ping without API-Version: 1.41 assumed
-  fake->on("POST /v1.41/containers/create?name=swarmforge-shared-pg", 400,
-           R"({"message":"client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"})");
+  fake->on(
+      "POST /v1.41/containers/create?name=swarmforge-shared-pg", 400,
+      R"({"message":"client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"})");
   fake->on("POST /v1.44/containers/create?name=swarmforge-shared-pg", 201, R"({"Id":"new"})");
   fake->on("POST /v1.44/networks/anvil-1-session/connect", 200, "");
   EXPECT_EQ(api->create_container(two_network_spec()), "new");
@@ -164,7 +164,8 @@ TEST(EngineDialectTest, JoinsEveryNetworkInTheCreateCallFromApi144) {
   auto api = engine_with(fake, {{"api-version", "1.44"}});
   fake->on("POST /v1.44/containers/create?name=swarmforge-shared-pg", 201, R"({"Id":"new"})");
   api->create_container(two_network_spec());
-  const json endpoints = json::parse(fake->requests.back().body)["NetworkingConfig"]["EndpointsConfig"];
+  const json endpoints =
+      json::parse(fake->requests.back().body)["NetworkingConfig"]["EndpointsConfig"];
   EXPECT_EQ(endpoints["swarmforge-net"]["Aliases"], json({"pg"}));
   EXPECT_EQ(endpoints["anvil-1-session"]["Aliases"], json({"pg"}));
   EXPECT_EQ(fake->requests.size(), 2u);  // ping, create
@@ -218,8 +219,8 @@ TEST(EngineDialectTest, TakesHealthFromApi152ContainerLists) {
 }
 
 TEST(EngineDialectTest, OlderListsLeaveHealthUnknown) {
-  const ContainerInfo info = container_from_summary_json(
-      json::parse(R"json({"Id":"x","Names":["/x"],"State":"running","Status":"Up (healthy)"})json"));
+  const ContainerInfo info = container_from_summary_json(json::parse(
+      R"json({"Id":"x","Names":["/x"],"State":"running","Status":"Up (healthy)"})json"));
   EXPECT_EQ(info.health, "");
   EXPECT_FALSE(info.has_healthcheck);
 }
@@ -229,8 +230,9 @@ TEST(EngineDialectTest, OlderListsLeaveHealthUnknown) {
 TEST(EngineDialectTest, PodmansNameConflictIsAConflict) {
   FakeHttpTransport* fake = nullptr;
   auto api = engine_with(fake, kPodman43);
-  fake->on("POST /v1.41/containers/create?name=swarmforge-shared-pg", 500,
-           R"({"cause":"that name is already in use","message":"creating container storage: the container name \"swarmforge-shared-pg\" is already in use by abc. You have to remove that container to be able to reuse that name: that name is already in use","response":500})");
+  fake->on(
+      "POST /v1.41/containers/create?name=swarmforge-shared-pg", 500,
+      R"({"cause":"that name is already in use","message":"creating container storage: the container name \"swarmforge-shared-pg\" is already in use by abc. You have to remove that container to be able to reuse that name: that name is already in use","response":500})");
   try {
     api->create_container(two_network_spec());
     FAIL() << "no error";
@@ -244,10 +246,12 @@ TEST(EngineDialectTest, PodmansNameConflictIsAConflict) {
 TEST(EngineDialectTest, PodmansContainerGoneMidCallIsNotFound) {
   FakeHttpTransport* fake = nullptr;
   auto api = engine_with(fake, kPodman43);
-  fake->on("DELETE /v4.3.1/libpod/containers/64eaf4?force=true&timeout=0", 500,
-           R"({"cause":"no such container","message":"container 64eaf4 does not exist in database: no such container","response":500})");
-  fake->on("POST /v1.41/containers/64eaf4/stop", 500,
-           R"({"cause":"no such container","message":"container 64eaf4 does not exist in database: no such container","response":500})");
+  fake->on(
+      "DELETE /v4.3.1/libpod/containers/64eaf4?force=true&timeout=0", 500,
+      R"({"cause":"no such container","message":"container 64eaf4 does not exist in database: no such container","response":500})");
+  fake->on(
+      "POST /v1.41/containers/64eaf4/stop", 500,
+      R"({"cause":"no such container","message":"container 64eaf4 does not exist in database: no such container","response":500})");
   EXPECT_NO_THROW(api->stop_container("64eaf4", std::nullopt));
   EXPECT_NO_THROW(api->remove_container_keeping_volumes("64eaf4"));
 }
@@ -259,8 +263,9 @@ TEST(EngineDialectTest, PodmanRemovesThroughLibpodWithoutAStopTimeout) {
   auto api = engine_with(fake, kPodman43);
   fake->on("DELETE /v4.3.1/libpod/containers/p1?force=true&timeout=0&volumes=true", 200, "[]");
   fake->on("DELETE /v4.3.1/libpod/containers/p2?force=true&timeout=0", 200, "[]");
-  fake->on("DELETE /v4.3.1/libpod/containers/gone?force=true&timeout=0", 404,
-           R"({"cause":"no such container","message":"no container with name or ID \"gone\" found: no such container","response":404})");
+  fake->on(
+      "DELETE /v4.3.1/libpod/containers/gone?force=true&timeout=0", 404,
+      R"({"cause":"no such container","message":"no container with name or ID \"gone\" found: no such container","response":404})");
   EXPECT_NO_THROW(api->remove_container("p1"));
   EXPECT_NO_THROW(api->remove_container_keeping_volumes("p2"));
   EXPECT_NO_THROW(api->remove_container_keeping_volumes("gone"));

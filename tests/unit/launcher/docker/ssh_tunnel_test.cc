@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,10 +31,10 @@ std::vector<std::string> without_control_path(std::vector<std::string> argv) {
 
 TEST(SshTunnelTest, EachConnectionIsDialStdioAsTheDockerCliRunsIt) {
   SshTunnel tunnel(parse_docker_endpoint("ssh://root@127.0.0.1:2222"));
-  EXPECT_THAT(without_control_path(tunnel.connection_argv()),
-              ElementsAre("ssh", "-l", "root", "-p", "2222", "-o", "ConnectTimeout=30", "-o",
-                          "ControlMaster=no", "-T", "--", "127.0.0.1", "docker", "system",
-                          "dial-stdio"));
+  EXPECT_THAT(
+      without_control_path(tunnel.connection_argv()),
+      ElementsAre("ssh", "-l", "root", "-p", "2222", "-o", "ConnectTimeout=30", "-o",
+                  "ControlMaster=no", "-T", "--", "127.0.0.1", "docker", "system", "dial-stdio"));
 }
 
 TEST(SshTunnelTest, LeavesUserAndPortToSshWhenTheEndpointHasNone) {

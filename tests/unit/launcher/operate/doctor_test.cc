@@ -191,7 +191,8 @@ TEST_F(DoctorTest, ContainerStuckInCreatedThatCannotStartIsRemovedByFixItsVolume
   };
   EXPECT_EQ(doctor(true), 0);
   EXPECT_TRUE(called("remove-keep-volumes " + id));
-  EXPECT_NE(out.str().find("cannot start swarmforge-shared-pg (task"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("cannot start swarmforge-shared-pg (task"), std::string::npos)
+      << out.str();
 }
 
 TEST_F(DoctorTest, StaleSidecarInUseIsLeftAlone) {

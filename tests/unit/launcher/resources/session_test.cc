@@ -1,5 +1,4 @@
 #include "run_anvil/launcher/resources/session.h"
-#include "run_anvil/launcher/run/session_options.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,6 +9,7 @@
 #include "mock_docker_cli.h"
 #include "run_anvil/errors.h"
 #include "run_anvil/launcher/run/executor.h"
+#include "run_anvil/launcher/run/session_options.h"
 #include "run_anvil/sidecars/define/naming.h"
 
 namespace run_anvil::launcher {

@@ -1,12 +1,11 @@
-#include "run_anvil/launcher/resources/find_sidecar_users.h"
-
 #include <gtest/gtest.h>
 
 #include "definitions_builder.h"
 #include "fake_docker.h"
+#include "run_anvil/launcher/resources/find_sidecar_users.h"
 #include "run_anvil/launcher/run/safe_recreation.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
 
 namespace run_anvil::launcher {
 namespace {

@@ -4,10 +4,10 @@
 
 #include "definitions_builder.h"
 #include "fake_docker.h"
-#include "run_anvil/launcher/run/executor.h"
 #include "run_anvil/launcher/os/process.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/launcher/run/executor.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
 
 namespace run_anvil::launcher {
 namespace {

@@ -89,8 +89,9 @@ TEST_F(ExecutorSessionTest, SharedSidecarJoinsTheSessionNetworkBeforeItIsReady) 
   EXPECT_EQ(cache.networks.at("swarmforge-session-a1").aliases, std::vector<std::string>{"cache"});
   // Created here: on the session network from its create call (ContainerSpec::more_networks;
   // the adapter connects it before start below API 1.44), no connect afterwards.
-  EXPECT_EQ(docker.last_spec.at("swarmforge-shared-cache").more_networks.count("swarmforge-session-a1"),
-            1u);
+  EXPECT_EQ(
+      docker.last_spec.at("swarmforge-shared-cache").more_networks.count("swarmforge-session-a1"),
+      1u);
   EXPECT_EQ(docker.count_calls("connect swarmforge-session-a1"), 0);
   EXPECT_LT(index_of("create swarmforge-shared-cache"), index_of("create a1-tong-pg"));
 }

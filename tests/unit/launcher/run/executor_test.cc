@@ -7,8 +7,8 @@
 #include "definitions_builder.h"
 #include "fake_docker.h"
 #include "run_anvil/launcher/os/process.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/define/naming.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
 
 namespace run_anvil::launcher {
 namespace {
@@ -287,10 +287,9 @@ class ProbeImageTest : public ExecutorTest {
     };
   }
   int live_probes() {
-    return static_cast<int>(std::count_if(docker.containers.begin(), docker.containers.end(),
-                                          [](const auto& kv) {
-                                            return kv.first.rfind("swarmforge-probe-", 0) == 0;
-                                          }));
+    return static_cast<int>(
+        std::count_if(docker.containers.begin(), docker.containers.end(),
+                      [](const auto& kv) { return kv.first.rfind("swarmforge-probe-", 0) == 0; }));
   }
 };
 
@@ -302,10 +301,10 @@ TEST_F(ProbeImageTest, RemoteDaemonProbesFromAThrowawayContainerAndRemovesIt) {
   EXPECT_EQ(dialer.dials, 0);
   EXPECT_EQ(docker.count_calls("create swarmforge-probe-pg-"), 1);
   EXPECT_EQ(live_probes(), 0);
-  const auto& probe = std::find_if(docker.last_spec.begin(), docker.last_spec.end(),
-                                   [](const auto& kv) {
-                                     return kv.first.rfind("swarmforge-probe-", 0) == 0;
-                                   })->second;
+  const auto& probe =
+      std::find_if(docker.last_spec.begin(), docker.last_spec.end(), [](const auto& kv) {
+        return kv.first.rfind("swarmforge-probe-", 0) == 0;
+      })->second;
   EXPECT_EQ(probe.network, "swarmforge-net");
   EXPECT_EQ(probe.labels.at("swarmforge.managed-by"), "run-anvil");
   ASSERT_TRUE(probe.entrypoint.has_value());

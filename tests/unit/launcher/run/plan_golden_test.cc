@@ -7,10 +7,10 @@
 #include "definitions_builder.h"
 #include "run_anvil/errors.h"
 #include "run_anvil/launcher/cli/plan_output.h"
-#include "run_anvil/sidecars/plan/config_hash.h"
 #include "run_anvil/sidecars/define/naming.h"
-#include "run_anvil/sidecars/plan/plan.h"
 #include "run_anvil/sidecars/define/validate.h"
+#include "run_anvil/sidecars/plan/config_hash.h"
+#include "run_anvil/sidecars/plan/plan.h"
 
 namespace run_anvil::launcher {
 namespace {

@@ -68,9 +68,8 @@ TEST(TomlNesting, CountsInlineTablesAndArraysWithTheirLine) {
 }
 
 TEST(TomlNesting, BracketsInsideStringsAndCommentsDoNotCount) {
-  const std::string text = "x = \"" + repeat("[{", 100) + "\"\ny = '" + repeat("[", 100) +
-                           "'\n# " + repeat("[", 100) + "\nz = '''\n" + repeat("{", 100) +
-                           "\n'''\n";
+  const std::string text = "x = \"" + repeat("[{", 100) + "\"\ny = '" + repeat("[", 100) + "'\n# " +
+                           repeat("[", 100) + "\nz = '''\n" + repeat("{", 100) + "\n'''\n";
   EXPECT_FALSE(toml_nesting_problem(text, "f.toml"));
 }
 
@@ -96,8 +95,8 @@ TEST(TomlNesting, ParseReportsFortyThousandDottedKeysWithoutCrashing) {
 }
 
 TEST(TomlNesting, ParseReportsDeepInlineTablesAndArraysWithoutCrashing) {
-  for (const std::string& value : {repeat("{a=", 20000) + "1" + repeat("}", 20000),
-                                   repeat("[", 30000) + repeat("]", 30000)}) {
+  for (const std::string& value :
+       {repeat("{a=", 20000) + "1" + repeat("}", 20000), repeat("[", 30000) + repeat("]", 30000)}) {
     const ParseResult result =
         parse_definition("lifecycle = \"shared\"\nx = " + value, "deep.toml", "deep", Layer::Repo);
     ASSERT_EQ(result.diagnostics.size(), 1u);

@@ -324,9 +324,9 @@ TEST(AnvilArgvDaemonTest, RecordsAPodmanGlobalOptionThatPicksTheEngine) {
 }
 
 TEST(AnvilArgvDaemonTest, OtherGlobalOptionsAndRunOptionsPickNoDaemon) {
-  EXPECT_EQ(parse_anvil_argv({"docker", "-D", "--log-level", "debug", "run", "i"})
-                .other_daemon_option,
-            "");
+  EXPECT_EQ(
+      parse_anvil_argv({"docker", "-D", "--log-level", "debug", "run", "i"}).other_daemon_option,
+      "");
   // Run's own -h (hostname) and a -H after the image belong to the container.
   EXPECT_EQ(parse_anvil_argv({"docker", "run", "-h", "box", "i", "-H", "x"}).other_daemon_option,
             "");

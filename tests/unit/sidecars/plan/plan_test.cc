@@ -48,8 +48,8 @@ TEST_F(PlanTest, CreatesAbsentSidecarAndDefaultNetwork) {
   EXPECT_EQ(p.steps[0].aliases, std::vector<std::string>{"pg"});
   EXPECT_EQ(p.anvil_argv,
             (std::vector<std::string>{"docker", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
-                                      "SWARMFORGE_TONG_PG_PORT=5432", "--network",
-                                      "swarmforge-net", "--rm", "h:dev", "go"}));
+                                      "SWARMFORGE_TONG_PG_PORT=5432", "--network", "swarmforge-net",
+                                      "--rm", "h:dev", "go"}));
 }
 
 TEST_F(PlanTest, ReusesRunningSidecarWhenHashMatches) {
@@ -308,8 +308,9 @@ TEST_F(PlanTest, DockerSocketMountIsAStrictBindNeverAPlainOne) {
   options.docker_socket = "/run/ra-dockerd-2/docker.sock";
   Plan p = make_plan(defs, observed_with_images(defs), anvil(), options);
   auto spec = launcher::make_container_spec(ops, p.steps[0]);
-  EXPECT_EQ(spec.strict_binds, (std::vector<StrictBind>{{"/run/ra-dockerd-2/docker.sock",
-                                                                   "/var/run/docker.sock", true}}));
+  EXPECT_EQ(
+      spec.strict_binds,
+      (std::vector<StrictBind>{{"/run/ra-dockerd-2/docker.sock", "/var/run/docker.sock", true}}));
   for (const auto& b : spec.binds) EXPECT_EQ(b.find("docker.sock"), std::string::npos) << b;
 }
 
@@ -359,9 +360,9 @@ TEST_F(PlanEngineTest, AnAnvilAimedAtAnotherDaemonIsRefusedNamingTheOption) {
   EXPECT_NE(plan_error({"docker", "-H", "tcp://x:2375", "run", "i"}, observed())
                 .find("`-H tcp://x:2375` sends it to another daemon"),
             std::string::npos);
-  EXPECT_NE(plan_error({"podman", "--url", "unix:///s", "run", "i"}, observed())
-                .find("another daemon"),
-            std::string::npos);
+  EXPECT_NE(
+      plan_error({"podman", "--url", "unix:///s", "run", "i"}, observed()).find("another daemon"),
+      std::string::npos);
 }
 
 TEST_F(PlanEngineTest, PodmanRunIsRefusedWhenTheSidecarsAreOnDocker) {

@@ -4,8 +4,8 @@
 #include "definitions_builder.h"
 #include "run_anvil/errors.h"
 #include "run_anvil/sidecars/define/naming.h"
-#include "run_anvil/sidecars/plan/plan.h"
 #include "run_anvil/sidecars/define/validate.h"
+#include "run_anvil/sidecars/plan/plan.h"
 
 namespace run_anvil::sidecars {
 namespace {

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace run_anvil::sidecars {
 namespace {
 
@@ -13,8 +12,12 @@ TEST(TerminalText, EscapesEscC0AndDelButKeepsNewlines) {
 }
 
 TEST(TerminalText, EscapesC1ControlsAndBytesThatAreNotUtf8) {
-  EXPECT_EQ(terminal_safe("csi \xc2\x9b" "31m"), "csi \\x9b31m");
-  EXPECT_EQ(terminal_safe("raw \x9b" "31m"), "raw \\x9b31m");
+  EXPECT_EQ(terminal_safe("csi \xc2\x9b"
+                          "31m"),
+            "csi \\x9b31m");
+  EXPECT_EQ(terminal_safe("raw \x9b"
+                          "31m"),
+            "raw \\x9b31m");
   EXPECT_EQ(terminal_safe("cut \xe2\x82"), "cut \\xe2\\x82");
   EXPECT_EQ(terminal_safe("overlong \xc0\xaf"), "overlong \\xc0\\xaf");
 }
