@@ -27,7 +27,7 @@ need_packages() {
 setup_packages() {
   need_packages build-essential cmake g++ libcli11-dev libtomlplusplus-dev nlohmann-json3-dev \
     libcurl4-openssl-dev libyaml-cpp-dev googletest libgmock-dev libgtest-dev busybox-static docker.io iproute2 \
-    util-linux procps bc jq podman catatonit openssh-server openssh-client openssl groff-base man-db zsh fish \
+    util-linux procps bc jq clang-format podman catatonit openssh-server openssh-client openssl groff-base man-db zsh fish \
     ${RUN_ANVIL_EXTRA_PACKAGES:-}
 }
 
