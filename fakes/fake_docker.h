@@ -7,17 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 
 // Stateful in-memory daemon, clock, dialer and progress for orchestration tests: behaves like
-// the contracts in docker_cli.h and records every mutating call so tests can assert what was (and
+// the contracts in engine.h and records every mutating call so tests can assert what was (and
 // was not) done.
 namespace run_anvil::fakes {
 
-class FakeDocker : public launcher::DockerCLI {
+class FakeDocker : public launcher::Engine {
  public:
   // --- state, public so tests can arrange and inspect it ---
   std::map<std::string, launcher::ContainerInfo> containers;   // by name

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/docker/http_transport.h"
 
 // An HttpTransport that answers canned responses per "METHOD /path" and records every request,

@@ -27,7 +27,8 @@ int command_plan(const Options& options) {
   use_daemon(*docker, discovery.definitions, plan_options);
   prepare_harness(options.harness, discovery.definitions, docker->daemon_is_local(),
                   /*write=*/false, plan_options);
-  auto p = prepare(options, discovery, *docker, plan_options);
+  EngineReader& reader = *docker;  // `plan` changes nothing: it holds only the read side
+  auto p = prepare_plan(options, discovery, reader, plan_options);
   // Plan only reads, so it shows unapproved sidecars too, marked (trust_gate.h).
   auto unapproved = unapproved_names(discovery.definitions,
                                      {options.workspace, options.approvals, options.no_prompt},

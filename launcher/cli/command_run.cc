@@ -44,7 +44,7 @@ int command_run(const Options& options) {
   sweep_stale_sessions(*docker, *progress, managed);
   auto harness = prepare_harness(options.harness, discovery.definitions, docker->daemon_is_local(),
                                  /*write=*/true, plan_options);
-  auto p = prepare(options, discovery, *docker, plan_options, progress.get(), &managed);
+  auto p = prepare_run(options, discovery, *docker, plan_options, *progress, &managed);
   for (const auto& warning : p.warnings) progress->warn(warning);
   throw_if_interrupted();
   // Every secret is resolved before anything is created: a failing provider changes nothing.

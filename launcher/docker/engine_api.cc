@@ -84,7 +84,7 @@ std::optional<std::string> pull_stream_error(const std::string& body) {
   return std::nullopt;
 }
 
-class EngineApi final : public DockerCLI {
+class EngineApi final : public Engine {
  public:
   explicit EngineApi(std::unique_ptr<HttpTransport> transport) : transport_(std::move(transport)) {}
 
@@ -769,7 +769,7 @@ class EngineApi final : public DockerCLI {
 
 }  // namespace
 
-std::unique_ptr<DockerCLI> make_engine_api(std::unique_ptr<HttpTransport> transport) {
+std::unique_ptr<Engine> make_engine_api(std::unique_ptr<HttpTransport> transport) {
   return std::make_unique<EngineApi>(std::move(transport));
 }
 

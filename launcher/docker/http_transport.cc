@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
 #include "run_anvil/launcher/docker/docker_endpoint.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/docker/ssh_tunnel.h"
 
 namespace run_anvil::launcher {

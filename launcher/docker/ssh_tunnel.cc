@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 extern char** environ;
 

@@ -23,7 +23,7 @@ bool shares_network_with_any(const ContainerInfo& c, const std::set<std::string>
 
 // Inspects concurrently, a bounded number at a time: status on a host with many agents should
 // not pay one round trip each, nor start hundreds of threads.
-std::vector<ContainerInfo> inspect_all(DockerCLI& docker, const std::vector<std::string>& ids) {
+std::vector<ContainerInfo> inspect_all(EngineReader& docker, const std::vector<std::string>& ids) {
   constexpr std::size_t kParallel = 16;
   std::vector<ContainerInfo> out;
   for (std::size_t start = 0; start < ids.size(); start += kParallel) {
@@ -42,7 +42,7 @@ std::vector<ContainerInfo> inspect_all(DockerCLI& docker, const std::vector<std:
 
 }  // namespace
 
-Inventory take_inventory(DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+Inventory take_inventory(EngineReader& docker, const std::vector<sidecars::Definition>& definitions,
                          const LivenessCheck* sessions) {
   auto images = std::async(std::launch::async, [&docker, &definitions] {
     return look_up_image_ids(docker, definitions);

@@ -62,7 +62,7 @@ class DegradeDetector : public Progress {
   std::atomic<bool> degraded{false};
 };
 
-std::optional<bool> probe_once(DockerCLI& docker, Clock& clock, TcpDialer& dialer,
+std::optional<bool> probe_once(Engine& docker, Clock& clock, TcpDialer& dialer,
                                const sidecars::SidecarStep& step, const std::string& id,
                                const std::string& ip) {
   DegradeDetector progress;
@@ -80,7 +80,7 @@ std::optional<bool> probe_once(DockerCLI& docker, Clock& clock, TcpDialer& diale
 
 }  // namespace
 
-ReadyResults probe_readiness(DockerCLI& docker, Clock& clock, TcpDialer& dialer,
+ReadyResults probe_readiness(Engine& docker, Clock& clock, TcpDialer& dialer,
                              const std::vector<Definition>& definitions, const Inventory& inventory,
                              std::chrono::milliseconds budget) {
   std::vector<std::pair<std::string, std::future<std::optional<bool>>>> pending;

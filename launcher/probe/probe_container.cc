@@ -20,8 +20,8 @@ const char* probe_script() {
          "sleep 0.1; done";
 }
 
-ProbeContainer::ProbeContainer(DockerCLI& docker, const std::string& image,
-                               const std::string& network, const std::string& host, int port,
+ProbeContainer::ProbeContainer(Engine& docker, const std::string& image, const std::string& network,
+                               const std::string& host, int port,
                                std::chrono::milliseconds lifetime,
                                const std::vector<std::string>& probe,
                                const std::vector<std::string>& more)

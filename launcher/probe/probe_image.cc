@@ -39,7 +39,7 @@ std::string probe_binary_path() {
   return (self.parent_path() / kBinaryName).string();
 }
 
-ProbeImage ensure_probe_image(DockerCLI& docker) {
+ProbeImage ensure_probe_image(Engine& docker) {
   // The binary does not change while we run: read and hash it once.
   static std::mutex mutex;
   static std::string binary;

@@ -2,7 +2,7 @@
 
 namespace run_anvil::launcher {
 
-sidecars::SidecarUsers find_sidecar_users(DockerCLI& docker,
+sidecars::SidecarUsers find_sidecar_users(EngineReader& docker,
                                           const std::vector<SidecarContainer>& sidecars,
                                           const std::set<std::string>& skip_ids) {
   std::set<std::string> networks;

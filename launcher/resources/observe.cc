@@ -19,13 +19,13 @@ sidecars::ObservedContainer to_observed(const ContainerInfo& info) {
   return c;
 }
 
-std::vector<ContainerInfo> list_managed(DockerCLI& docker) {
+std::vector<ContainerInfo> list_managed(EngineReader& docker) {
   return docker.list_containers({{sidecars::kLabelManagedBy, sidecars::kManagedByValue}});
 }
 
 // One image inspect per image gives both its ID and its VOLUME paths (SPEC §11).
 std::map<std::string, std::optional<ImageConfig>> look_up_images(
-    DockerCLI& docker, const std::vector<sidecars::Definition>& definitions) {
+    EngineReader& docker, const std::vector<sidecars::Definition>& definitions) {
   std::set<std::string> images;
   for (const auto& d : definitions) images.insert(d.image);
   std::vector<std::pair<std::string, std::future<std::optional<ImageConfig>>>> lookups;
@@ -40,7 +40,7 @@ std::map<std::string, std::optional<ImageConfig>> look_up_images(
 }
 
 std::map<std::string, std::optional<std::string>> look_up_image_ids(
-    DockerCLI& docker, const std::vector<sidecars::Definition>& definitions) {
+    EngineReader& docker, const std::vector<sidecars::Definition>& definitions) {
   std::map<std::string, std::optional<std::string>> out;
   for (const auto& [image, config] : look_up_images(docker, definitions)) {
     out[image] = config ? std::optional<std::string>(config->id) : std::nullopt;
@@ -71,7 +71,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 // The aliases `c` answers to on `network`: from its aliases label, else (made by an older
 // launcher) from an inspect, leaving out what docker adds by itself (short id, name).
-std::vector<std::string> aliases_on(DockerCLI& docker, const ContainerInfo& c,
+std::vector<std::string> aliases_on(EngineReader& docker, const ContainerInfo& c,
                                     const std::string& network) {
   auto label = c.labels.find(sidecars::kLabelAliases);
   if (label != c.labels.end()) return split_commas(label->second);
@@ -87,7 +87,7 @@ std::vector<std::string> aliases_on(DockerCLI& docker, const ContainerInfo& c,
 }
 
 // Who answers to which name on the anvil's network, among managed sidecars.
-std::map<std::string, std::string> held_aliases(DockerCLI& docker,
+std::map<std::string, std::string> held_aliases(EngineReader& docker,
                                                 const std::vector<ContainerInfo>& managed,
                                                 const std::string& network) {
   std::map<std::string, std::string> held;
@@ -103,7 +103,7 @@ std::map<std::string, std::string> held_aliases(DockerCLI& docker,
 
 }  // namespace
 
-sidecars::ObservedState observe(DockerCLI& docker,
+sidecars::ObservedState observe(EngineReader& docker,
                                 const std::vector<sidecars::Definition>& definitions,
                                 const std::string& network,
                                 const std::vector<ContainerInfo>* managed) {

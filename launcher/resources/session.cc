@@ -32,7 +32,7 @@ SessionResources* session_of(std::map<std::string, SessionResources>& by_id,
 }
 
 // The three listings run concurrently: every launch sweeps, so this must not add latency.
-std::vector<SessionResources> list_with(DockerCLI& docker,
+std::vector<SessionResources> list_with(EngineReader& docker,
                                         const std::map<std::string, std::string>& selector,
                                         const std::vector<ContainerInfo>* managed) {
   auto networks = std::async(std::launch::async, [&] { return docker.list_networks(selector); });
@@ -55,7 +55,7 @@ std::vector<SessionResources> list_with(DockerCLI& docker,
 }
 
 // Detaches everything from `network` (shared sidecars, the anvil) and removes it.
-void remove_session_network(DockerCLI& docker, const std::string& network,
+void remove_session_network(Engine& docker, const std::string& network,
                             const std::string& anvil_name) {
   auto info = docker.inspect_network(network);
   if (!info) return;
@@ -76,7 +76,7 @@ void attempt(std::vector<std::string>& problems, const std::string& what, F&& f)
 
 }  // namespace
 
-std::vector<SessionResources> list_sessions(DockerCLI& docker,
+std::vector<SessionResources> list_sessions(EngineReader& docker,
                                             const std::vector<ContainerInfo>* managed) {
   return list_with(docker, {{kLabelManagedBy, kManagedByValue}, {kLabelSession, ""}}, managed);
 }
@@ -87,7 +87,7 @@ Liveness liveness_on_this_host(const std::string& launcher_label) {
   return who ? launcher_liveness(*who, self) : Liveness::Unknown;
 }
 
-std::vector<SessionResources> find_stale_sessions(DockerCLI& docker, const LivenessCheck& alive,
+std::vector<SessionResources> find_stale_sessions(EngineReader& docker, const LivenessCheck& alive,
                                                   const std::vector<ContainerInfo>* managed) {
   std::vector<SessionResources> stale;
   for (auto& s : list_sessions(docker, managed)) {
@@ -101,7 +101,7 @@ std::vector<SessionResources> find_stale_sessions(DockerCLI& docker, const Liven
   return stale;
 }
 
-std::vector<std::string> remove_session(DockerCLI& docker, const SessionResources& session) {
+std::vector<std::string> remove_session(Engine& docker, const SessionResources& session) {
   std::vector<std::string> problems;
   for (const auto& id : session.containers) {
     attempt(problems, "container " + id.substr(0, 12), [&] { docker.remove_container(id); });
@@ -122,7 +122,7 @@ std::vector<std::string> remove_session(DockerCLI& docker, const SessionResource
 
 namespace {
 
-void sweep(DockerCLI& docker, Progress& progress, std::vector<ContainerInfo>* managed,
+void sweep(Engine& docker, Progress& progress, std::vector<ContainerInfo>* managed,
            const LivenessCheck& alive) {
   try {
     for (const auto& s : find_stale_sessions(docker, alive, managed)) {
@@ -145,20 +145,20 @@ void sweep(DockerCLI& docker, Progress& progress, std::vector<ContainerInfo>* ma
 
 }  // namespace
 
-void sweep_stale_sessions(DockerCLI& docker, Progress& progress, const LivenessCheck& alive) {
+void sweep_stale_sessions(Engine& docker, Progress& progress, const LivenessCheck& alive) {
   sweep(docker, progress, nullptr, alive);
 }
 
-void sweep_stale_sessions(DockerCLI& docker, Progress& progress,
-                          std::vector<ContainerInfo>& managed, const LivenessCheck& alive) {
+void sweep_stale_sessions(Engine& docker, Progress& progress, std::vector<ContainerInfo>& managed,
+                          const LivenessCheck& alive) {
   sweep(docker, progress, &managed, alive);
 }
 
-std::unique_ptr<DockerCLI> connect_docker_for_teardown() {
+std::unique_ptr<Engine> connect_docker_for_teardown() {
   return make_engine_api(make_environment_transport());
 }
 
-SessionGuard::SessionGuard(DockerCLI& docker, const sidecars::Plan& plan, Progress& progress)
+SessionGuard::SessionGuard(Engine& docker, const sidecars::Plan& plan, Progress& progress)
     : docker_(docker), plan_(plan), progress_(progress) {}
 
 SessionGuard::~SessionGuard() { close(); }

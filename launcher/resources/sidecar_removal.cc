@@ -2,7 +2,7 @@
 
 namespace run_anvil::launcher {
 
-void remove_sidecar(DockerCLI& docker, const ContainerInfo& container) {
+void remove_sidecar(Engine& docker, const ContainerInfo& container) {
   for (const auto& [network, unused] : container.networks) {
     try {
       docker.disconnect_network(network, container.id);

@@ -18,7 +18,7 @@ bool anonymous(const std::string& name) {
 
 }  // namespace
 
-std::vector<std::string> sidecar_data_volumes(DockerCLI& docker, const std::string& name,
+std::vector<std::string> sidecar_data_volumes(EngineReader& docker, const std::string& name,
                                               const std::optional<ContainerInfo>& container) {
   std::set<std::string> out;
   for (const auto& v : docker.list_volumes({{sidecars::kLabelManagedBy, sidecars::kManagedByValue},
@@ -33,7 +33,7 @@ std::vector<std::string> sidecar_data_volumes(DockerCLI& docker, const std::stri
   return {out.begin(), out.end()};
 }
 
-std::vector<std::string> remove_data_volumes(DockerCLI& docker,
+std::vector<std::string> remove_data_volumes(Engine& docker,
                                              const std::vector<std::string>& volumes) {
   std::vector<std::string> problems;
   for (const auto& v : volumes) {

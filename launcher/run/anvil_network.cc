@@ -16,7 +16,7 @@ std::chrono::milliseconds poll_interval(std::chrono::milliseconds waited) {
 
 }  // namespace
 
-AnvilNetworkJoin::AnvilNetworkJoin(DockerCLI& docker, Clock& clock, Progress& progress,
+AnvilNetworkJoin::AnvilNetworkJoin(Engine& docker, Clock& clock, Progress& progress,
                                    const sidecars::Plan& plan, std::chrono::milliseconds give_up)
     : docker_(docker), clock_(clock), progress_(progress), give_up_(give_up) {
   if (!plan.session || plan.session->anvil_network.empty()) return;

@@ -32,7 +32,7 @@ std::string repository_of(std::string image) {
 }
 
 // An image present only under another tag is the usual cause of a failed pull: name the tags.
-std::string local_tags_hint(DockerCLI& docker, const std::string& image) {
+std::string local_tags_hint(Engine& docker, const std::string& image) {
   std::vector<std::string> tags;
   try {
     tags = docker.local_tags(repository_of(image));
@@ -47,7 +47,7 @@ std::string local_tags_hint(DockerCLI& docker, const std::string& image) {
 }
 
 // The error of one pull ("" when it worked), so every pull is waited for before reporting.
-std::string pull_one(DockerCLI& docker, const std::string& image) {
+std::string pull_one(Engine& docker, const std::string& image) {
   try {
     docker.pull_image(image, kImagePullTimeout);
   } catch (const DockerError& e) {
@@ -61,7 +61,7 @@ std::string pull_one(DockerCLI& docker, const std::string& image) {
 
 }  // namespace
 
-void pull_missing_images(DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+void pull_missing_images(Engine& docker, const std::vector<sidecars::Definition>& definitions,
                          sidecars::ObservedState& observed, Progress& progress) {
   std::map<std::string, std::vector<std::string>> users;  // image -> sidecars, declaration order
   for (const auto& d : definitions) {

@@ -1,6 +1,7 @@
 #include "run_anvil/launcher/run/prepare.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "run_anvil/launcher/docker/engine_api.h"
 #include "run_anvil/launcher/os/process.h"
@@ -29,14 +30,19 @@ void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan)
 
 }  // namespace
 
-std::unique_ptr<DockerCLI> connect_docker() {
+std::unique_ptr<Engine> connect_docker() {
   // A signal abandons whatever daemon call is in flight (see install_signal_handlers).
   return make_engine_api(make_environment_transport([] { throw_if_interrupted(); }));
 }
 
-Prepared prepare(const Options& options, const sidecars::Discovery& discovery, DockerCLI& docker,
-                 const sidecars::PlanOptions& plan_options, Progress* pull_progress,
-                 const std::vector<ContainerInfo>* managed) {
+namespace {
+
+// Observes once; `pull` (run only) may fetch missing images into `observed` before planning.
+Prepared observe_and_plan(const Options& options, const sidecars::Discovery& discovery,
+                          EngineReader& docker, const sidecars::PlanOptions& plan_options,
+                          const std::vector<ContainerInfo>* managed,
+                          const std::function<void(const std::vector<sidecars::Definition>&,
+                                                   sidecars::ObservedState&)>& pull) {
   Prepared p;
   p.definitions = discovery.definitions;
   auto anvil = sidecars::parse_anvil_argv(options.anvil_argv);
@@ -46,7 +52,7 @@ Prepared prepare(const Options& options, const sidecars::Discovery& discovery, D
   }
   std::string network = sidecars::sidecar_network(anvil, p.definitions);
   auto observed = observe(docker, p.definitions, network, managed);
-  if (pull_progress) pull_missing_images(docker, p.definitions, observed, *pull_progress);
+  if (pull) pull(p.definitions, observed);
   p.plan = sidecars::make_plan(p.definitions, observed, anvil, plan_options);
   apply_recreate(options.recreate, p.plan);
   p.warnings = apply_safe_recreation(docker, observed, p.definitions, options.recreate, p.plan);
@@ -54,7 +60,25 @@ Prepared prepare(const Options& options, const sidecars::Discovery& discovery, D
   return p;
 }
 
-void use_daemon(const DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+}  // namespace
+
+Prepared prepare_plan(const Options& options, const sidecars::Discovery& discovery,
+                      EngineReader& docker, const sidecars::PlanOptions& plan_options,
+                      const std::vector<ContainerInfo>* managed) {
+  return observe_and_plan(options, discovery, docker, plan_options, managed, nullptr);
+}
+
+Prepared prepare_run(const Options& options, const sidecars::Discovery& discovery, Engine& docker,
+                     const sidecars::PlanOptions& plan_options, Progress& pull_progress,
+                     const std::vector<ContainerInfo>* managed) {
+  return observe_and_plan(
+      options, discovery, docker, plan_options, managed,
+      [&](const std::vector<sidecars::Definition>& definitions, sidecars::ObservedState& observed) {
+        pull_missing_images(docker, definitions, observed, pull_progress);
+      });
+}
+
+void use_daemon(const Engine& docker, const std::vector<sidecars::Definition>& definitions,
                 sidecars::PlanOptions& options) {
   constexpr std::string_view kUnix = "unix://";
   options.daemon_endpoint = docker.endpoint();
@@ -71,7 +95,7 @@ void use_daemon(const DockerCLI& docker, const std::vector<sidecars::Definition>
   }
 }
 
-void ensure_network(DockerCLI& docker, const sidecars::Plan& plan) {
+void ensure_network(Engine& docker, const sidecars::Plan& plan) {
   if (!plan.create_network) return;
   docker.ensure_network(plan.network, {{sidecars::kLabelManagedBy, sidecars::kManagedByValue}});
 }

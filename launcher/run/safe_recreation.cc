@@ -32,7 +32,7 @@ void judge_step_origins(const sidecars::ObservedState& observed,
 
 }  // namespace
 
-std::vector<std::string> apply_safe_recreation(DockerCLI& docker,
+std::vector<std::string> apply_safe_recreation(EngineReader& docker,
                                                const sidecars::ObservedState& observed,
                                                const std::vector<sidecars::Definition>& definitions,
                                                const std::vector<std::string>& forced,

@@ -19,7 +19,7 @@ constexpr std::chrono::milliseconds kAcceptPoll{20};
 // Removes the throwaway container whatever leaves the scope.
 class ThrowawayContainer {
  public:
-  ThrowawayContainer(DockerCLI& docker, const std::string& image) : docker_(docker) {
+  ThrowawayContainer(Engine& docker, const std::string& image) : docker_(docker) {
     ContainerSpec spec;
     spec.image = image;
     spec.entrypoint = std::vector<std::string>{"/bin/sh"};  // never started; create needs one
@@ -40,14 +40,14 @@ class ThrowawayContainer {
   const std::string& id() const { return id_; }
 
  private:
-  DockerCLI& docker_;
+  Engine& docker_;
   std::string id_;
 };
 
 // Whether the wrapper still waits for its input. `top` of a process that is just exiting fails
 // on dockerd ("ttrpc: closed", 500); a container that no longer runs waits for nothing (its
 // service took the secrets and ended, or the wrapper gave up: readiness says which).
-bool still_awaiting(DockerCLI& docker, const std::string& id) {
+bool still_awaiting(Engine& docker, const std::string& id) {
   try {
     return awaiting_secrets(docker.process_commands(id));
   } catch (const Error&) {
@@ -134,7 +134,7 @@ std::vector<std::string> effective_argv(const sidecars::Definition& definition,
   return argv;
 }
 
-bool image_has_shell(DockerCLI& docker, const std::string& image) {
+bool image_has_shell(Engine& docker, const std::string& image) {
   const ThrowawayContainer probe(docker, image);
   std::optional<PathStat> sh = docker.stat_path(probe.id(), "/bin/sh");
   // The daemon resolves a symlink's target inside the container; a dangling one has no stat.
@@ -142,7 +142,7 @@ bool image_has_shell(DockerCLI& docker, const std::string& image) {
   return sh && sh->regular;
 }
 
-SecretDelivery SecretDelivery::prepare(DockerCLI& docker, const sidecars::Plan& plan,
+SecretDelivery SecretDelivery::prepare(Engine& docker, const sidecars::Plan& plan,
                                        const std::vector<sidecars::Definition>& definitions,
                                        SecretResolver& resolver) {
   SecretDelivery delivery;
@@ -189,7 +189,7 @@ void SecretDelivery::adjust_spec(const sidecars::SidecarStep& step, ContainerSpe
   spec.open_stdin = true;
 }
 
-void SecretDelivery::deliver(DockerCLI& docker, const sidecars::SidecarStep& step,
+void SecretDelivery::deliver(Engine& docker, const sidecars::SidecarStep& step,
                              const std::string& id, bool fresh) const {
   auto it = payloads_.find(step.name);
   if (it == payloads_.end()) return;

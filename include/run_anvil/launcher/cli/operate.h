@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/operate/status_output.h"
 #include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
@@ -22,7 +22,7 @@
 namespace run_anvil::launcher {
 
 struct OperateDeps {
-  DockerCLI& docker;
+  Engine& docker;
   Clock& clock;  // readiness probes
   TcpDialer& dialer;
   std::ostream& out;  // the report (stdout)

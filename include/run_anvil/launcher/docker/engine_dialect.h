@@ -5,11 +5,11 @@
 #include <string>
 #include <utility>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 // What differs between the engines behind the Engine API, decided in one place: the API version
 // to speak (from the daemon's own answer), and podman's departures from Docker's behaviour.
-// EngineApi applies these rules; nothing above the DockerCLI seam needs to know which engine
+// EngineApi applies these rules; nothing above the Engine seam needs to know which engine
 // answered (SPEC §16).
 namespace run_anvil::launcher {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/docker/http_transport.h"
 
-// The Engine API's wire formats <-> DockerCLI types, kept apart from the calls so each mapping is
+// The Engine API's wire formats <-> Engine types, kept apart from the calls so each mapping is
 // tested on its own. Readers tolerate the nulls and absent keys the daemon emits
 // ("Labels": null, "Aliases": null): a missing field maps to its empty value.
 namespace run_anvil::launcher {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/docker/http_transport.h"
 
 // Podman runs a container's HEALTHCHECK from a systemd timer. Without systemd (a container, a

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/resources/session.h"
 #include "run_anvil/sidecars/define/definition.h"
 #include "run_anvil/sidecars/operate/inventory.h"
@@ -15,7 +15,7 @@
 namespace run_anvil::launcher {
 
 // With `sessions`, stale sessions are looked up too, judged by it.
-Inventory take_inventory(DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+Inventory take_inventory(EngineReader& docker, const std::vector<sidecars::Definition>& definitions,
                          const LivenessCheck* sessions = nullptr);
 
 }  // namespace run_anvil::launcher

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/operate/inventory.h"
 #include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
@@ -21,7 +21,7 @@ namespace run_anvil::launcher {
 
 inline constexpr std::chrono::milliseconds kStatusProbeBudget{1000};
 
-ReadyResults probe_readiness(DockerCLI& docker, Clock& clock, TcpDialer& dialer,
+ReadyResults probe_readiness(Engine& docker, Clock& clock, TcpDialer& dialer,
                              const std::vector<sidecars::Definition>& definitions,
                              const Inventory& inventory,
                              std::chrono::milliseconds budget = kStatusProbeBudget);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 // TCP readiness from inside the network, for daemons whose container networks the launcher
 // cannot dial (a remote DOCKER_HOST, a VM-backed engine). One throwaway container on the
@@ -23,7 +23,7 @@ class ProbeContainer {
   // `probe` empty: the image's sh runs probe_script() (an --anvil-image); else `probe` is an
   // entrypoint taking host, port and seconds (the built-in probe image, probe_image.h), then
   // `more` (the built-in probe's http path and statuses).
-  ProbeContainer(DockerCLI& docker, const std::string& image, const std::string& network,
+  ProbeContainer(Engine& docker, const std::string& image, const std::string& network,
                  const std::string& host, int port, std::chrono::milliseconds lifetime,
                  const std::vector<std::string>& probe = {},
                  const std::vector<std::string>& more = {});
@@ -40,7 +40,7 @@ class ProbeContainer {
   std::string last_line();
 
  private:
-  DockerCLI& docker_;
+  Engine& docker_;
   std::string id_;
 };
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 // The probe image run-anvil carries itself, so TCP readiness works against a daemon this host
 // cannot dial (remote over tcp:// or ssh://, rootless, VM-backed) with no image from the user:
@@ -21,7 +21,7 @@ struct ProbeImage {
 
 // The image, imported first when the daemon lacks it. Throws Error when the probe binary is not
 // installed next to this executable, or the daemon refuses the import.
-ProbeImage ensure_probe_image(DockerCLI& docker);
+ProbeImage ensure_probe_image(Engine& docker);
 
 // Where run-anvil-probe is expected: beside /proc/self/exe.
 std::string probe_binary_path();

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/sidecars/define/definition.h"
 #include "run_anvil/sidecars/plan/plan.h"
 
@@ -16,18 +16,18 @@ namespace run_anvil::launcher {
 
 // `managed`: the listing of every managed container when the caller already took it (a run
 // takes it once for the stale-session sweep and this snapshot); nullptr lists here.
-sidecars::ObservedState observe(DockerCLI& docker,
+sidecars::ObservedState observe(EngineReader& docker,
                                 const std::vector<sidecars::Definition>& definitions,
                                 const std::string& network,
                                 const std::vector<ContainerInfo>* managed = nullptr);
 
 // Every container labelled managed-by=run-anvil, in one daemon call.
-std::vector<ContainerInfo> list_managed(DockerCLI& docker);
+std::vector<ContainerInfo> list_managed(EngineReader& docker);
 
 // The local image ID of every distinct image the definitions name (nullopt: not present),
 // looked up concurrently.
 std::map<std::string, std::optional<std::string>> look_up_image_ids(
-    DockerCLI& docker, const std::vector<sidecars::Definition>& definitions);
+    EngineReader& docker, const std::vector<sidecars::Definition>& definitions);
 
 sidecars::ObservedContainer to_observed(const ContainerInfo& info);
 

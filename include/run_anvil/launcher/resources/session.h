@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/os/launcher_identity.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/sidecars/operate/inventory.h"
@@ -23,7 +23,7 @@ namespace run_anvil::launcher {
 // Every session's resources, grouped by session id, sorted by id. Three daemon calls (one list
 // each of containers, networks, volumes with the session label); two when `managed` (every
 // managed container, already listed by the caller) supplies the containers.
-std::vector<SessionResources> list_sessions(DockerCLI& docker,
+std::vector<SessionResources> list_sessions(EngineReader& docker,
                                             const std::vector<ContainerInfo>* managed = nullptr);
 
 // Decides whether a session's owner is alive, from its launcher label.
@@ -35,28 +35,27 @@ Liveness liveness_on_this_host(const std::string& launcher_label);
 // session of another host is left alone) and the anvil container (named after the session) is
 // not running. A dead launcher's anvil that still runs keeps its sidecars.
 std::vector<SessionResources> find_stale_sessions(
-    DockerCLI& docker, const LivenessCheck& alive = liveness_on_this_host,
+    EngineReader& docker, const LivenessCheck& alive = liveness_on_this_host,
     const std::vector<ContainerInfo>* managed = nullptr);
 
 // Removes a session's resources: its containers; everything attached to its networks is
 // detached (shared sidecars, the anvil) and the networks removed; its volumes. Best effort:
 // every step is tried, and the problems are returned (empty when all went).
-std::vector<std::string> remove_session(DockerCLI& docker, const SessionResources& session);
+std::vector<std::string> remove_session(Engine& docker, const SessionResources& session);
 
 // What the next launch does first: removes every stale session, reporting each on `progress`
 // (verbose) and any problem as a warning. A daemon error answer is a warning too; an unreachable
 // daemon (DaemonUnavailable) or an interruption propagates, since the launch cannot go on.
-void sweep_stale_sessions(DockerCLI& docker, Progress& progress,
+void sweep_stale_sessions(Engine& docker, Progress& progress,
                           const LivenessCheck& alive = liveness_on_this_host);
 // The same, reusing a run's one listing of managed containers (observe needs it too); the
 // containers it removes are erased from `managed`, so the listing stays true for the plan.
-void sweep_stale_sessions(DockerCLI& docker, Progress& progress,
-                          std::vector<ContainerInfo>& managed,
+void sweep_stale_sessions(Engine& docker, Progress& progress, std::vector<ContainerInfo>& managed,
                           const LivenessCheck& alive = liveness_on_this_host);
 
 // A client for teardown: unlike connect_docker()'s, its calls are not abandoned when a signal
 // arrives, because teardown runs precisely after Ctrl-C, SIGTERM or SIGHUP.
-std::unique_ptr<DockerCLI> connect_docker_for_teardown();
+std::unique_ptr<Engine> connect_docker_for_teardown();
 
 // This run's session, torn down on every exit path: the destructor runs after a normal exit, a
 // non-zero exit, a signal, a readiness failure or any error after open(), and removes the
@@ -65,7 +64,7 @@ std::unique_ptr<DockerCLI> connect_docker_for_teardown();
 class SessionGuard {
  public:
   // `docker` must stay usable after signals (connect_docker_for_teardown()).
-  SessionGuard(DockerCLI& docker, const sidecars::Plan& plan, Progress& progress);
+  SessionGuard(Engine& docker, const sidecars::Plan& plan, Progress& progress);
   ~SessionGuard();
   SessionGuard(const SessionGuard&) = delete;
   SessionGuard& operator=(const SessionGuard&) = delete;
@@ -77,7 +76,7 @@ class SessionGuard {
   void close() noexcept;
 
  private:
-  DockerCLI& docker_;
+  Engine& docker_;
   const sidecars::Plan& plan_;
   Progress& progress_;
   bool closed_ = false;

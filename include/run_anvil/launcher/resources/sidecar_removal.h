@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 // Taking one managed container down, as `down` and `doctor --fix` do: detach it from every
 // network first (so no anvil resolves its name to a dying container), stop it gracefully (its own
@@ -10,6 +10,6 @@
 // managed and may be removed.
 namespace run_anvil::launcher {
 
-void remove_sidecar(DockerCLI& docker, const ContainerInfo& container);
+void remove_sidecar(Engine& docker, const ContainerInfo& container);
 
 }  // namespace run_anvil::launcher

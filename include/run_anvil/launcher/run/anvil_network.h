@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/sidecars/plan/plan.h"
@@ -25,7 +25,7 @@ namespace run_anvil::launcher {
 class AnvilNetworkJoin {
  public:
   // Starts polling when plan.session has an anvil_network; otherwise does nothing.
-  AnvilNetworkJoin(DockerCLI& docker, Clock& clock, Progress& progress, const sidecars::Plan& plan,
+  AnvilNetworkJoin(Engine& docker, Clock& clock, Progress& progress, const sidecars::Plan& plan,
                    std::chrono::milliseconds give_up = std::chrono::minutes(10));
   ~AnvilNetworkJoin();  // stop()
   AnvilNetworkJoin(const AnvilNetworkJoin&) = delete;
@@ -43,7 +43,7 @@ class AnvilNetworkJoin {
   // only measures how long the anvil has been awaited.
   bool pause(std::chrono::milliseconds d);
 
-  DockerCLI& docker_;
+  Engine& docker_;
   Clock& clock_;
   Progress& progress_;
   std::string anvil_name_;

@@ -3,7 +3,7 @@
 #include <functional>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/os/clock.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
@@ -16,7 +16,7 @@
 namespace run_anvil::launcher {
 
 struct ExecutorDeps {
-  DockerCLI& docker;
+  Engine& docker;
   Clock& clock;
   TcpDialer& dialer;
   Progress& progress;

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/os/progress.h"
 #include "run_anvil/sidecars/define/definition.h"
 #include "run_anvil/sidecars/plan/plan.h"
@@ -19,7 +19,7 @@ constexpr std::chrono::milliseconds kImagePullTimeout{std::chrono::minutes(10)};
 // the pulled images' IDs in `observed`. Throws Error naming the sidecars, the image and the
 // daemon's message when a pull fails (every failure, after all pulls ended); DaemonUnavailable
 // passes through.
-void pull_missing_images(DockerCLI& docker, const std::vector<sidecars::Definition>& definitions,
+void pull_missing_images(Engine& docker, const std::vector<sidecars::Definition>& definitions,
                          sidecars::ObservedState& observed, Progress& progress);
 
 }  // namespace run_anvil::launcher

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/sidecars/define/definition.h"
 #include "run_anvil/sidecars/plan/plan.h"
 
@@ -12,7 +12,7 @@
 // daemon call), then applies the policy. Returns the warnings to show.
 namespace run_anvil::launcher {
 
-std::vector<std::string> apply_safe_recreation(DockerCLI& docker,
+std::vector<std::string> apply_safe_recreation(EngineReader& docker,
                                                const sidecars::ObservedState& observed,
                                                const std::vector<sidecars::Definition>& definitions,
                                                const std::vector<std::string>& forced,

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 #include "run_anvil/launcher/run/secrets.h"
 #include "run_anvil/sidecars/define/definition.h"
 #include "run_anvil/sidecars/plan/plan.h"
@@ -56,7 +56,7 @@ std::vector<std::string> effective_argv(const sidecars::Definition& definition,
 
 // Whether `image` has a /bin/sh the wrapper can run: looked up in a throwaway container that is
 // created (never started, no network) and removed again. Throws DockerError on daemon failure.
-bool image_has_shell(DockerCLI& docker, const std::string& image);
+bool image_has_shell(Engine& docker, const std::string& image);
 
 // The resolved secrets of one run, for the executor's hooks.
 class SecretDelivery {
@@ -65,7 +65,7 @@ class SecretDelivery {
   // or recreates, and of reused ones whose wrapper waits for its secrets (restarted since); looks
   // up the image defaults the wrapper needs; refuses an image without /bin/sh. Throws Error
   // (never holding a value) when a reference cannot be resolved or an image cannot take secrets.
-  static SecretDelivery prepare(DockerCLI& docker, const sidecars::Plan& plan,
+  static SecretDelivery prepare(Engine& docker, const sidecars::Plan& plan,
                                 const std::vector<sidecars::Definition>& definitions,
                                 SecretResolver& resolver);
 
@@ -79,7 +79,7 @@ class SecretDelivery {
   // not show the wrapper yet. Any other (reused, or adopted from a peer) only while `docker top`
   // shows its wrapper waiting, so a peer's delivery is not repeated. Throws Error naming the
   // sidecar (never a value) when the daemon refuses or the wrapper does not take them.
-  void deliver(DockerCLI& docker, const sidecars::SidecarStep& step, const std::string& id,
+  void deliver(Engine& docker, const sidecars::SidecarStep& step, const std::string& id,
                bool fresh) const;
 
  private:

@@ -11,7 +11,7 @@
 // The daemon's objects as plain data: what observation reads (containers, networks, images,
 // volumes) and what a step asks the daemon to create (ContainerSpec). Plain data so the pure
 // decisions in sidecars/ (plan, status, doctor, down, users of a sidecar) can take them without
-// depending on the daemon seam (launcher/docker/docker_cli.h), which reads and writes them.
+// depending on the daemon seam (launcher/docker/engine.h), which reads and writes them.
 namespace run_anvil::sidecars {
 
 struct NetworkAttachment {

@@ -8,7 +8,7 @@
 
 // Log readiness (SPEC §13): counting the log lines that match a pattern since the container's
 // current start, over repeated reads of "what was written since <cursor>". Pure: the caller
-// fetches the text (DockerCLI::logs_since); memory stays bounded by one batch whatever the
+// fetches the text (Engine::logs_since); memory stays bounded by one batch whatever the
 // container writes over time.
 namespace run_anvil::sidecars {
 

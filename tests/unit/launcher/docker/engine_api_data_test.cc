@@ -20,7 +20,7 @@ class EngineApiDataTest : public ::testing::Test {
     api = make_engine_api(std::move(transport));
   }
   FakeHttpTransport* fake = nullptr;
-  std::unique_ptr<DockerCLI> api;
+  std::unique_ptr<Engine> api;
 };
 
 TEST_F(EngineApiDataTest, RemovalKeepingVolumesDoesNotAskForThem) {

@@ -29,7 +29,7 @@ class EngineApiNetworkExecTest : public ::testing::Test {
   const FakeHttpTransport::Request& last() const { return fake->requests.back(); }
 
   FakeHttpTransport* fake = nullptr;
-  std::unique_ptr<DockerCLI> api;
+  std::unique_ptr<Engine> api;
 };
 
 TEST_F(EngineApiNetworkExecTest, InspectNetworkIgnoresAnotherNetworkMatchedByIdPrefix) {

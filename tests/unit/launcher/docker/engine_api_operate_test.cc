@@ -19,7 +19,7 @@ class EngineApiOperateTest : public ::testing::Test {
     api = make_engine_api(std::move(transport));
   }
   FakeHttpTransport* fake = nullptr;
-  std::unique_ptr<DockerCLI> api;
+  std::unique_ptr<Engine> api;
 };
 
 TEST_F(EngineApiOperateTest, InspectKeepsEnvNamesAndDropsValues) {

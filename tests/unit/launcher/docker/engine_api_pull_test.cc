@@ -28,7 +28,7 @@ class EngineApiPullTest : public ::testing::Test {
   }
 
   FakeHttpTransport* fake = nullptr;
-  std::unique_ptr<DockerCLI> api;
+  std::unique_ptr<Engine> api;
 };
 
 TEST_F(EngineApiPullTest, SplitsTheTagIntoItsOwnParameterAndWaitsTheGivenTime) {

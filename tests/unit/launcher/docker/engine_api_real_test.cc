@@ -29,7 +29,7 @@ const std::string kImage = test_image();
 // Removes what a test created even when an assertion fails half-way.
 class Cleanup {
  public:
-  explicit Cleanup(DockerCLI& docker) : docker_(docker) {}
+  explicit Cleanup(Engine& docker) : docker_(docker) {}
   ~Cleanup() {
     for (const auto& c : containers) try_to([&] { docker_.remove_container(c); });
     for (const auto& n : networks) try_to([&] { docker_.remove_network(n); });
@@ -48,7 +48,7 @@ class Cleanup {
       std::cerr << "cleanup: " << e.what() << "\n";
     }
   }
-  DockerCLI& docker_;
+  Engine& docker_;
 };
 
 class EngineApiRealTest : public ::testing::Test {
@@ -78,7 +78,7 @@ class EngineApiRealTest : public ::testing::Test {
     return docker->create_container(spec);
   }
 
-  std::unique_ptr<DockerCLI> docker;
+  std::unique_ptr<Engine> docker;
   std::unique_ptr<Cleanup> cleanup;
 };
 

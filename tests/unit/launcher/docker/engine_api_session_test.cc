@@ -25,7 +25,7 @@ class EngineApiSessionTest : public ::testing::Test {
     api = make_engine_api(std::move(transport));
   }
   FakeHttpTransport* fake = nullptr;
-  std::unique_ptr<DockerCLI> api;
+  std::unique_ptr<Engine> api;
 };
 
 TEST_F(EngineApiSessionTest, ImageConfigMapsEntrypointCmdAndUser) {

@@ -28,7 +28,7 @@ class EngineApiTest : public ::testing::Test {
   const FakeHttpTransport::Request& last() const { return fake->requests.back(); }
 
   FakeHttpTransport* fake = nullptr;
-  std::unique_ptr<DockerCLI> api;
+  std::unique_ptr<Engine> api;
 };
 
 TEST_F(EngineApiTest, PingsOnceThenPrefixesEveryPathWithTheAssumedVersion) {

@@ -68,7 +68,7 @@ constexpr const char* kPodmanInspect = R"({
     "IPAddress": "10.89.0.2", "Aliases": ["web", "abc123"]}}}
 })";
 
-std::unique_ptr<DockerCLI> engine_with(FakeHttpTransport*& fake, const Headers& ping) {
+std::unique_ptr<Engine> engine_with(FakeHttpTransport*& fake, const Headers& ping) {
   auto transport = std::make_unique<FakeHttpTransport>();
   fake = transport.get();
   fake->on("GET /_ping", 200, "OK", ping);

@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 namespace run_anvil::launcher {
 namespace {

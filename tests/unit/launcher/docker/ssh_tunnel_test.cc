@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 namespace run_anvil::launcher {
 namespace {

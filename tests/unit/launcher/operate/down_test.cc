@@ -1,4 +1,4 @@
-#include "mock_docker_cli.h"
+#include "mock_engine.h"
 #include "operate_fixture.h"
 #include "run_anvil/launcher/resources/sidecar_removal.h"
 #include "run_anvil/sidecars/define/ownership.h"
@@ -268,7 +268,7 @@ TEST(DownWithMock, DaemonFailureIsReportedAndExitsOneWithoutRemoving) {
   using ::testing::_;
   using ::testing::Return;
   using ::testing::Throw;
-  ::testing::NiceMock<fakes::MockDockerCLI> mock;
+  ::testing::NiceMock<fakes::MockEngine> mock;
   ContainerInfo c;
   c.id = "id-a";
   c.name = "swarmforge-shared-a";

@@ -6,7 +6,7 @@
 
 #include "definitions_builder.h"
 #include "fake_docker.h"
-#include "mock_docker_cli.h"
+#include "mock_engine.h"
 #include "run_anvil/errors.h"
 #include "run_anvil/launcher/run/executor.h"
 #include "run_anvil/launcher/run/session_options.h"
@@ -250,7 +250,7 @@ TEST_F(StaleSessionTest, SweepRemovesEverythingOfStaleSessionsOnly) {
 }
 
 TEST_F(StaleSessionTest, SweepTurnsDaemonTroubleIntoAWarning) {
-  ::testing::NiceMock<fakes::MockDockerCLI> failing;
+  ::testing::NiceMock<fakes::MockEngine> failing;
   EXPECT_CALL(failing, list_containers(::testing::_))
       .WillOnce(::testing::Throw(DockerError(500, "daemon on fire")));
   sweep_stale_sessions(failing, progress, dead_if("dead"));

@@ -31,7 +31,7 @@ class ImagePullTest : public ::testing::Test {
 
 TEST_F(ImagePullTest, RunPullsTheMissingImageThenPlansWithItsId) {
   docker.pullable["img/mq:1"] = "sha256:mq";
-  Prepared p = prepare(options, discovery, docker, {}, &progress);
+  Prepared p = prepare_run(options, discovery, docker, {}, progress);
   EXPECT_EQ(docker.count_calls("pull "), 1);
   EXPECT_EQ(docker.count_calls("pull img/mq:1"), 1);
   ASSERT_EQ(p.plan.steps.size(), 2u);
@@ -43,7 +43,7 @@ TEST_F(ImagePullTest, RunPullsTheMissingImageThenPlansWithItsId) {
 
 TEST_F(ImagePullTest, PlanPullsNothingAndShowsThePull) {
   docker.pullable["img/mq:1"] = "sha256:mq";
-  Prepared p = prepare(options, discovery, docker, {});
+  Prepared p = prepare_plan(options, discovery, docker, {});
   EXPECT_EQ(docker.count_calls("pull "), 0);
   EXPECT_EQ(docker.images.count("img/mq:1"), 0u);
   ASSERT_EQ(p.plan.steps.size(), 2u);
@@ -56,7 +56,7 @@ TEST_F(ImagePullTest, FailedPullNamesEverySidecarTheImageAndTheDaemonsMessage) {
   discovery.definitions[0].image = "acme/private:1";
   discovery.definitions[1].image = "acme/private:1";
   try {
-    prepare(options, discovery, docker, {}, &progress);
+    prepare_run(options, discovery, docker, {}, progress);
     FAIL() << "expected an Error";
   } catch (const Error& e) {
     const std::string message = e.what();
@@ -88,7 +88,7 @@ TEST_F(ImagePullTest, EveryMissingImageIsPulledEvenWhenOneFails) {
 
 TEST_F(ImagePullTest, NothingMissingMeansNoPull) {
   docker.images["img/mq:1"] = "sha256:mq";
-  prepare(options, discovery, docker, {}, &progress);
+  prepare_run(options, discovery, docker, {}, progress);
   EXPECT_EQ(docker.count_calls("pull "), 0);
   EXPECT_TRUE(progress.lines.empty());
 }

@@ -2,12 +2,12 @@
 
 #include <gmock/gmock.h>
 
-#include "run_anvil/launcher/docker/docker_cli.h"
+#include "run_anvil/launcher/docker/engine.h"
 
 // gMock of the Docker seam, for tests that assert exact daemon interactions.
 namespace run_anvil::fakes {
 
-class MockDockerCLI : public launcher::DockerCLI {
+class MockEngine : public launcher::Engine {
  public:
   MOCK_METHOD(std::string, endpoint, (), (const, override));
   MOCK_METHOD(bool, daemon_is_local, (), (const, override));
