@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -52,6 +54,7 @@ class PosixDialer : public TcpDialer {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) return DialResult::Unreachable;
+    if (!on_local_net(ip, local_nets())) return DialResult::Unreachable;
     Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) return DialResult::Unreachable;
     if (connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
@@ -77,6 +80,32 @@ class PosixDialer : public TcpDialer {
 };
 
 }  // namespace
+
+bool on_local_net(const std::string& ip, const std::vector<LocalNet>& nets) {
+  in_addr a{};
+  if (inet_pton(AF_INET, ip.c_str(), &a) != 1) return false;
+  const std::uint32_t host = ntohl(a.s_addr);
+  for (const auto& n : nets) {
+    if ((host & n.netmask) == (n.address & n.netmask)) return true;
+  }
+  return false;
+}
+
+std::vector<LocalNet> local_nets() {
+  std::vector<LocalNet> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_netmask == nullptr || i->ifa_addr->sa_family != AF_INET ||
+        (i->ifa_flags & IFF_UP) == 0) {
+      continue;
+    }
+    out.push_back({ntohl(reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr),
+                   ntohl(reinterpret_cast<const sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr)});
+  }
+  freeifaddrs(list);
+  return out;
+}
 
 std::unique_ptr<TcpDialer> make_tcp_dialer() { return std::make_unique<PosixDialer>(); }
 

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 // The network seam for TCP readiness: one connection attempt from the launcher's host to a
 // container IP (routable when the daemon is local and the network is a bridge).
@@ -25,7 +27,9 @@ struct HttpAnswer {
 class TcpDialer {
  public:
   virtual ~TcpDialer() = default;
-  // Tries one IPv4 connect to ip:port, giving up after `timeout`. Never throws.
+  // Tries one IPv4 connect to ip:port, giving up after `timeout`. Never throws. The real dialer
+  // says Unreachable, without sending anything, for an address on no local network (see
+  // on_local_net): readiness then looks from inside the container's network instead.
   virtual DialResult dial(const std::string& ip, int port, std::chrono::milliseconds timeout) = 0;
   // One `GET path HTTP/1.1` to ip:port with `Host: host`, reading only the status line; the
   // whole exchange is bounded by `timeout`. Never throws. The default (for dialers that cannot
@@ -37,6 +41,22 @@ class TcpDialer {
     return HttpAnswer{dial(ip, port, timeout), 0, "no HTTP request made"};
   }
 };
+
+// An IPv4 network of an interface that is up: address and netmask, host byte order.
+struct LocalNet {
+  std::uint32_t address = 0;
+  std::uint32_t netmask = 0;
+};
+
+// True when `ip` (dotted IPv4) lies on one of `nets`, i.e. a connect from this host reaches it
+// directly on a local link. A container address of a local daemon always does while the
+// container runs (its bridge exists); one that does not is not reached from here at all: a dial
+// would follow the default route and may be answered by something else entirely (a transparent
+// proxy accepts every connection; podman removes a network's bridge with its last container).
+bool on_local_net(const std::string& ip, const std::vector<LocalNet>& nets);
+
+// The IPv4 networks of this host's interfaces that are up (getifaddrs).
+std::vector<LocalNet> local_nets();
 
 // The real HTTP readiness request (http_probe.cc).
 HttpAnswer http_get_once(const std::string& ip, int port, const std::string& host,
