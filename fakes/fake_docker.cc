@@ -254,7 +254,7 @@ launcher::NetworkInfo FakeDocker::ensure_network(const std::string& name,
   auto it = networks.find(name);
   if (it != networks.end()) return it->second;
   calls.push_back(std::string("network create ") + (internal ? "--internal " : "") + name);
-  launcher::NetworkInfo n{"net-" + name, name, "bridge", labels, {}, internal};
+  launcher::NetworkInfo n{"net-" + name, name, "bridge", labels, {}, internal, ""};
   return networks[name] = n;
 }
 

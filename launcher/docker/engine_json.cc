@@ -179,6 +179,16 @@ NetworkInfo network_from_inspect_json(const json& inspect) {
   info.driver = text(field(inspect, "Driver"));
   info.labels = string_map(field(inspect, "Labels"));
   info.internal = field(inspect, "Internal").is_boolean() && field(inspect, "Internal").get<bool>();
+  const json& ipam_config = field(field(inspect, "IPAM"), "Config");
+  if (ipam_config.is_array()) {
+    for (const auto& c : ipam_config) {
+      std::string gateway = text(field(c, "Gateway"));
+      if (!gateway.empty() && gateway.find(':') == std::string::npos) {
+        info.gateway = gateway;
+        break;
+      }
+    }
+  }
   const json& containers = field(inspect, "Containers");
   if (containers.is_object()) {
     for (const auto& [id, unused] : containers.items()) info.container_ids.push_back(id);

@@ -125,6 +125,7 @@ sidecars::ObservedState observe(EngineReader& docker,
       state.network_driver = net->driver;
       state.network_resolves_names = docker.network_resolves_names(*net);
       state.network_internal = net->internal;
+      state.network_gateway = net->gateway;
     }
   }
   state.engine_podman = docker.engine_is_podman();

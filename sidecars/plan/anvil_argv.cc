@@ -122,6 +122,8 @@ void record_option(AnvilCommand& command, std::size_t i) {
     command.name = value;
   } else if (option.name == "network-alias" || option.name == "net-alias") {
     command.network_aliases.push_back(value);
+  } else if (option.name == "dns") {
+    command.dns = true;
   }
 }
 

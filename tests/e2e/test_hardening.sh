@@ -127,7 +127,6 @@ test_hd_eight_cold_launchers_create_exactly_one_container() {
 }
 
 test_hd_eight_launchers_recreate_a_stale_sidecar_once() {
-  skip_on_podman "known failure, not fixed yet: on podman 4.3 (netavark, aardvark-dns 1.4) the harness of the launcher that replaced the stale sidecar sometimes cannot resolve its name right after (wget: bad address), once 2 replacements were counted; dockerd: 1, and every harness resolves it"
   web_sidecar e2e-hd-stale
   ra -- $ANVIL_RUN --rm "$TEST_IMAGE" true 2>/dev/null
   local old since i

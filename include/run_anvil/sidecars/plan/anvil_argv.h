@@ -24,6 +24,7 @@ struct AnvilCommand {
   std::vector<std::string> network_aliases;
   bool podman = false;  // the program is podman (else docker)
   bool remove = false;  // --rm among run's own options
+  bool dns = false;     // --dns among run's own options (the anvil names its own resolvers)
   // A global option that sends the command to another daemon than the environment names
   // (docker -H/--host, -c/--context; podman --url, -c/--connection, -r/--remote), as written,
   // e.g. "-H tcp://10.0.0.5:2375"; empty when none.

@@ -61,6 +61,7 @@ struct NetworkInfo {
   std::map<std::string, std::string> labels;
   std::vector<std::string> container_ids;  // attached containers
   bool internal = false;                   // created with --internal: no route out of the network
+  std::string gateway{};  // the first IPv4 gateway of its IPAM config ("" when none is reported)
 };
 
 // A bind whose source must already exist where the daemon runs.

@@ -52,6 +52,8 @@ struct ObservedState {
   bool engine_local = true;
   // The anvil's network was created --internal (no route out).
   bool network_internal = false;
+  // The anvil's network's IPv4 gateway ("" when unknown): where podman's aardvark-dns answers.
+  std::string network_gateway;
   // DNS names managed sidecars already answer to on the anvil's network: lower-cased alias ->
   // the container holding it. A step claiming one its own container does not hold is an error
   // (SPEC §14: one project's alias must not capture another's traffic).

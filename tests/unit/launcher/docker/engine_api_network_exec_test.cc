@@ -50,6 +50,16 @@ TEST_F(EngineApiNetworkExecTest, InspectNetworkMapsFields) {
   EXPECT_THAT(net->container_ids, ElementsAre("c1", "c2"));
 }
 
+// The gateway is where podman's aardvark-dns answers; an IPv6 entry first is skipped.
+TEST_F(EngineApiNetworkExecTest, InspectNetworkReadsTheFirstIpv4Gateway) {
+  fake->on("GET /v1.41/networks/agents", 200, R"({"Id":"n1","Name":"agents","Driver":"bridge",
+    "IPAM":{"Driver":"default","Config":[{"Subnet":"fd00::/64","Gateway":"fd00::1"},
+    {"Subnet":"10.89.1.0/24","Gateway":"10.89.1.1"}]}})");
+  fake->on("GET /v1.41/networks/bare", 200, R"({"Id":"n2","Name":"bare","IPAM":{"Config":null}})");
+  EXPECT_EQ(api->inspect_network("agents")->gateway, "10.89.1.1");
+  EXPECT_EQ(api->inspect_network("bare")->gateway, "");
+}
+
 TEST_F(EngineApiNetworkExecTest, EnsureNetworkReturnsExistingWithoutCreating) {
   fake->on("GET " + kAgentsByName, 200, R"([{"Id":"n1","Name":"agents"}])");
   fake->on("GET /v1.41/networks/n1", 200, R"({"Id":"n1","Name":"agents","Containers":{"c":{}}})");

@@ -390,6 +390,39 @@ TEST_F(PlanEngineTest, ANetworkWithoutDnsIsRefused) {
             std::string::npos);
 }
 
+// podman 4.3: aardvark-dns drops queries for a moment on every reload, and the host's resolver
+// after it in resolv.conf then answers NXDOMAIN for the sidecar's name. The anvil gets the
+// network's gateway (aardvark-dns) as its only resolver.
+TEST_F(PlanEngineTest, OnPodmanTheAnvilResolvesThroughTheNetworksGatewayOnly) {
+  ObservedState o = observed();
+  o.engine_podman = true;
+  o.network_driver = "bridge";
+  o.network_gateway = "10.89.1.1";
+  auto plan = make_plan(defs, o, parse_anvil_argv({"podman", "run", "--rm", "img", "true"}));
+  EXPECT_EQ(plan.anvil_argv,
+            (std::vector<std::string>{"podman", "run", "-e", "SWARMFORGE_TONG_PG_HOST=pg", "-e",
+                                      "SWARMFORGE_TONG_PG_PORT=5432", "--dns", "10.89.1.1",
+                                      "--network", "swarmforge-net", "--rm", "img", "true"}));
+}
+
+TEST_F(PlanEngineTest, TheAnvilsOwnResolversAndOtherEnginesAreLeftAlone) {
+  ObservedState podman = observed();
+  podman.engine_podman = true;
+  podman.network_gateway = "10.89.1.1";
+  auto has_dns = [&](const ObservedState& o, const std::vector<std::string>& argv) {
+    auto plan = make_plan(defs, o, parse_anvil_argv(argv));
+    return std::count(plan.anvil_argv.begin(), plan.anvil_argv.end(), "--dns");
+  };
+  EXPECT_EQ(has_dns(podman, {"podman", "run", "--dns", "1.1.1.1", "img"}), 1);  // only theirs
+  EXPECT_EQ(has_dns(podman, {"podman", "run", "--dns=1.1.1.1", "img"}), 0);
+  ObservedState unknown_gateway = podman;
+  unknown_gateway.network_gateway.clear();  // the network is created by this launch
+  EXPECT_EQ(has_dns(unknown_gateway, {"podman", "run", "img"}), 0);
+  ObservedState dockerd = observed();
+  dockerd.network_gateway = "172.18.0.1";  // Docker's embedded DNS has no such gap
+  EXPECT_EQ(has_dns(dockerd, {"docker", "run", "img"}), 0);
+}
+
 TEST_F(PlanEngineTest, DockerRunRmThroughPodmanIsWarnedAbout) {
   ObservedState o = observed();
   o.engine_podman = true;
