@@ -389,13 +389,20 @@ da_pg_count_from_harness() {
     'PGPASSWORD=dev psql -h "$SWARMFORGE_TONG_E2E_DA_PG_HOST" -p "$SWARMFORGE_TONG_E2E_DA_PG_PORT" -U postgres -tAc "SELECT count(*) FROM notes"' \
     2>>"$T/err"
 }
+# da_pg_rows TEXT — a row-count figure: in $T/rows, and on the runner's stderr even when the test
+# passes (as hd_figure does), so a run shows each operation's count before and after.
+da_pg_rows() {
+  echo "rows: $*" >>"$T/rows"
+  printf '     rows: %s\n' "$*" >>"/proc/$$/fd/2" 2>/dev/null || true
+}
+
 da_pg_step() {
   local what="$1" before after
   before=$(da_pg_count)
   shift
   "$@"
   after=$(da_pg_count_from_harness)
-  echo "rows: $what: $before -> $after" | tee -a "$T/rows" >&2
+  da_pg_rows "$what: $before -> $after"
   expect_eq "$after" "$before" "(rows lost by: $what)"
 }
 
@@ -427,6 +434,6 @@ test_da_postgres_rows_survive_every_operation_but_down_volumes() {
   da_launch 2>>"$T/err"
   local after
   after=$(da_pg_sql "SELECT count(*) FROM pg_tables WHERE tablename = 'notes'")
-  echo "rows: down --volumes: $before -> table gone ($after tables named notes)" | tee -a "$T/rows" >&2
+  da_pg_rows "down --volumes: $before -> table gone ($after tables named notes)"
   expect_eq "$after" 0 "(the table survived down --volumes)"
 }
