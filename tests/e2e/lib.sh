@@ -86,6 +86,18 @@ E2E_FAILED_NAMES=()
 # The engine behind DOCKER_HOST: "podman" or "dockerd" (run.sh sets it once).
 E2E_ENGINE="${E2E_ENGINE:-dockerd}"
 on_podman() { [ "$E2E_ENGINE" = podman ]; }
+
+# fetch_words URL — sets FETCH to the harness command that prints URL. On podman 4.3 a lookup can
+# fail while other containers start on the same network (aardvark-dns 1.4 drops queries on each
+# reload; README, Engines), so there the harness retries as a robust client would: up to 5 tries,
+# a second apart. On dockerd one wget, no retry.
+fetch_words() {
+  if on_podman; then
+    FETCH=(sh -c 'for i in 1 2 3 4 5; do wget -qO- "$1" && exit 0; sleep 1; done; exit 1' fetch "$1")
+  else
+    FETCH=(wget -qO- "$1")
+  fi
+}
 # The harness command of the shared scenarios: `docker run`, except on podman, where `docker run
 # --rm` through podman's socket always exits 0 and `podman run` is what works (README, Engines).
 # The podman-specific tests in test_engines.sh run `docker run` there too. run.sh sets it.

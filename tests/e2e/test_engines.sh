@@ -41,11 +41,12 @@ en_docker_config() {
 
 test_en_32_cold_launchers_all_succeed_with_one_container() {
   web_sidecar e2e-en-cold32
-  hd_launch_together 32 -- docker run --rm "$TEST_IMAGE" wget -qO- http://e2e-en-cold32:8080/index.html
+  fetch_words http://e2e-en-cold32:8080/index.html
+  hd_launch_together 32 -- docker run --rm "$TEST_IMAGE" "${FETCH[@]}"
   local i
   for i in $(seq 1 32); do
     expect_eq "$(cat "$T/rc.$i")" 0 "(launcher $i: $(cat "$T/err.$i"))"
-    expect_eq "$(cat "$T/out.$i")" "hello from the sidecar" "(launcher $i)"
+    expect_eq "$(cat "$T/out.$i")" "hello from the sidecar" "(launcher $i: $(cat "$T/err.$i"))"
   done
   expect_eq "$(docker ps -aq --filter label=swarmforge.tong.name=e2e-en-cold32 | wc -l)" 1 \
     "(containers holding the sidecar)"

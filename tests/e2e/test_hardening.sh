@@ -114,7 +114,8 @@ test_hd_eight_cold_launchers_create_exactly_one_container() {
   web_sidecar e2e-hd-cold
   local since i
   since=$(date +%s.%N)
-  hd_launch_together 8 -- $ANVIL_RUN --rm "$TEST_IMAGE" wget -qO- http://e2e-hd-cold:8080/index.html
+  fetch_words http://e2e-hd-cold:8080/index.html
+  hd_launch_together 8 -- $ANVIL_RUN --rm "$TEST_IMAGE" "${FETCH[@]}"
   for i in $(seq 1 8); do
     expect_eq "$(cat "$T/rc.$i")" 0 "(launcher $i: $(cat "$T/err.$i"))"
     expect_eq "$(cat "$T/out.$i")" "hello from the sidecar" "(launcher $i)"
@@ -134,7 +135,8 @@ test_hd_eight_launchers_recreate_a_stale_sidecar_once() {
   web_sidecar e2e-hd-stale '[env]
 EDITED = "yes"'
   since=$(date +%s.%N)
-  hd_launch_together 8 -- $ANVIL_RUN --rm "$TEST_IMAGE" wget -qO- http://e2e-hd-stale:8080/index.html
+  fetch_words http://e2e-hd-stale:8080/index.html
+  hd_launch_together 8 -- $ANVIL_RUN --rm "$TEST_IMAGE" "${FETCH[@]}"
   for i in $(seq 1 8); do
     expect_eq "$(cat "$T/rc.$i")" 0 "(launcher $i: $(cat "$T/err.$i"))"
     expect_eq "$(cat "$T/out.$i")" "hello from the sidecar" "(launcher $i)"
