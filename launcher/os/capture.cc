@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "run_anvil/errors.h"
+#include "run_anvil/launcher/os/fd.h"
 
 extern char** environ;
 
@@ -21,22 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kCancelPoll{100};
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 // The child must not outlive an early return: killed and reaped whatever path leaves the scope.
 class Child {

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "run_anvil/errors.h"
+#include "run_anvil/launcher/os/fd.h"
 #include "run_anvil/sidecars/define/definition_file_name.h"
 
 namespace run_anvil::launcher {
@@ -24,20 +25,6 @@ struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
 };
 using UniqueDir = std::unique_ptr<DIR, DirCloser>;
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string os_error(const std::string& what, const std::string& path, int err) {
   return what + " " + path + ": " + std::strerror(err);
@@ -126,7 +113,7 @@ std::vector<DirEntry> DefinitionFiles::list(const std::string& dir) {
 }
 
 std::string DefinitionFiles::read(const std::string& path) {
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) throw Error(os_error("cannot read", path, errno));
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) throw Error(os_error("cannot read", path, errno));

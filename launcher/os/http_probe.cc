@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "run_anvil/launcher/os/fd.h"
 #include "run_anvil/launcher/os/tcp_dial.h"
 
 // HTTP readiness (SPEC §13): a plain GET over a socket, reading no more than the status line.
@@ -15,20 +16,6 @@ namespace run_anvil::launcher {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class Socket {
- public:
-  Socket() : fd_(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {}
-  ~Socket() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 int millis_left(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -94,7 +81,7 @@ int status_of(const std::string& line) {
 HttpAnswer http_get_once(const std::string& ip, int port, const std::string& host,
                          const std::string& path, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
-  Socket sock;
+  Fd sock(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (sock.get() < 0) return {DialResult::Unreachable, 0, "no socket"};
   HttpAnswer answer;
   answer.dial = connect_to(sock.get(), ip, port, deadline);

@@ -11,22 +11,10 @@
 
 #include <cerrno>
 
+#include "run_anvil/launcher/os/fd.h"
+
 namespace run_anvil::launcher {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 DialResult classify(int err) {
   switch (err) {
