@@ -288,7 +288,7 @@ class Waiter {
       log_ = std::make_unique<sidecars::LogMatcher>(step_.probe.pattern, *from);
       log_started_ = info->started_at;
     }
-    log_->feed(deps_.docker.logs_since(id_, sidecars::since_text(log_->cursor())));
+    log_->feed(deps_.docker.logs_since(id_, sidecars::since_text(log_->since())));
     return log_->matches() >= step_.probe.occurrences ? Check::Ready : Check::NotYet;
   }
 

@@ -40,7 +40,7 @@ class FileReadyRecords : public ReadyRecords {
   explicit FileReadyRecords(std::string dir)
       : dir_(std::move(dir)), usable_(make_private_dirs(dir_)) {}
 
-  std::string proven_start(const std::string& container_id) override {
+  std::string proof(const std::string& container_id) override {
     if (!usable_ || !is_container_id(container_id)) return "";
     int fd = ::open(path(container_id).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return "";
@@ -51,16 +51,14 @@ class FileReadyRecords : public ReadyRecords {
     return std::string(buf, static_cast<size_t>(n));
   }
 
-  void record(const std::string& container_id, const std::string& started_at) override {
-    if (!usable_ || !is_container_id(container_id) || started_at.empty() ||
-        started_at.size() > 100) {
+  void record(const std::string& container_id, const std::string& proof) override {
+    if (!usable_ || !is_container_id(container_id) || proof.empty() || proof.size() > 100) {
       return;
     }
     std::string tmp = path(container_id) + ".tmp." + std::to_string(::getpid());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return;
-    bool ok = ::write(fd, started_at.data(), started_at.size()) ==
-              static_cast<ssize_t>(started_at.size());
+    bool ok = ::write(fd, proof.data(), proof.size()) == static_cast<ssize_t>(proof.size());
     ::close(fd);
     if (!ok || std::rename(tmp.c_str(), path(container_id).c_str()) != 0) ::unlink(tmp.c_str());
   }

@@ -187,7 +187,7 @@ class Run {
     wait_ready(rdeps, step, id, ip);
     if (step.action == Action::Start) restore_restart_policy(step, id);
     if (!start_before.empty() && current_start(id) == start_before) {
-      deps_.ready_records->record(id, start_before);
+      deps_.ready_records->record(id, sidecars::proof_of(start_before, step.probe));
     }
     bool notable = step.action != Action::Reuse;
     deps_.progress.sidecar(step.name,
@@ -199,11 +199,11 @@ class Run {
   // A warm launch's only check of a proven sidecar: one inspect (running, same start, health).
   bool proven_ready(const SidecarStep& step, const std::string& id) {
     if (!records_proofs(step)) return false;
-    auto proven = deps_.ready_records->proven_start(id);
+    auto proven = deps_.ready_records->proof(id);
     if (proven.empty()) return false;
     auto info = deps_.docker.inspect_container(id);
     if (!info) return false;
-    return sidecars::may_skip_probe(step.probe.mode,
+    return sidecars::may_skip_probe(step.probe,
                                     {info->running, info->started_at, info->health, proven});
   }
 

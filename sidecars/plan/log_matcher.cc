@@ -1,6 +1,7 @@
 #include "run_anvil/sidecars/plan/log_matcher.h"
 
 #include <ctime>
+#include <functional>
 
 namespace run_anvil::sidecars {
 namespace {
@@ -68,38 +69,38 @@ std::string since_text(UnixTime t) {
   return std::to_string(t.seconds) + "." + nanos;
 }
 
+UnixTime earlier_of(UnixTime t, std::int64_t seconds, UnixTime floor) {
+  UnixTime back{t.seconds - seconds, t.nanos};
+  return back < floor ? floor : back;
+}
+
 LogMatcher::LogMatcher(const std::string& pattern, UnixTime start)
-    : pattern_(pattern, std::regex::ECMAScript), cursor_(start) {}
+    : pattern_(pattern, std::regex::ECMAScript), start_(start), newest_(start) {}
 
 void LogMatcher::feed(std::string_view batch) {
-  int equal_in_batch = 0;  // lines at the cursor's timestamp met so far in this batch
+  const UnixTime window = since();  // what the caller asked for; older lines were seen or dropped
+  std::map<Key, int> in_batch;      // how often each line came in this batch
   while (!batch.empty()) {
     auto end = batch.find('\n');
     std::string_view text = batch.substr(0, end);
     batch = end == std::string_view::npos ? std::string_view() : batch.substr(end + 1);
     auto space = text.find(' ');
     auto at = parse_rfc3339(text.substr(0, space));
-    if (!at) continue;  // not a timestamped line: nothing Docker writes
+    if (!at || *at < window) continue;  // not a timestamped line, or before the window
     std::string_view message =
         space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
     if (!message.empty() && message.back() == '\r') message.remove_suffix(1);
-    line(*at, message, equal_in_batch);
+    Key key{*at, std::hash<std::string_view>{}(message)};
+    int& counted = recent_[key];
+    if (++in_batch[key] <= counted) continue;  // the same line, counted in an earlier batch
+    ++counted;
+    if (*at > newest_) newest_ = *at;
+    ++lines_;
+    std::string subject(message.substr(0, kMaxMatchedLine));
+    if (std::regex_search(subject, pattern_)) ++matches_;
   }
-}
-
-void LogMatcher::line(UnixTime at, std::string_view message, int& equal_in_batch) {
-  if (at < cursor_) return;  // before the current start (or before the cursor: seen)
-  if (at == cursor_) {
-    if (++equal_in_batch <= seen_at_cursor_) return;  // counted in an earlier batch
-    ++seen_at_cursor_;
-  } else {
-    cursor_ = at;
-    seen_at_cursor_ = 1;
-    equal_in_batch = 1;
-  }
-  ++lines_;
-  std::string subject(message.substr(0, kMaxMatchedLine));
-  if (std::regex_search(subject, pattern_)) ++matches_;
+  // Forget what the next request cannot return again.
+  recent_.erase(recent_.begin(), recent_.lower_bound(Key{since(), 0}));
 }
 
 }  // namespace run_anvil::sidecars

@@ -182,6 +182,34 @@ TOML
   expect_contains "$(docker logs swarmforge-shared-e2e-ky-log 2>&1)" "ready: 2"
 }
 
+# The daemon's log is not in timestamp order across stdout and stderr (a line can be written
+# after a later-stamped line of the other stream): every line still counts, exactly once.
+test_log_readiness_counts_every_line_of_both_streams_once() {
+  sidecar e2e-ky-logs2 <<TOML
+lifecycle = "shared"
+image = "$TEST_IMAGE"
+command = ["sh", "-c", "i=0; while [ \$i -lt 500 ]; do echo \"out \$i\"; echo \"err \$i\" >&2; i=\$((i+1)); done; sleep 3600"]
+[interface]
+kind = "none"
+[readiness]
+mode = "log"
+pattern = "^(out|err) [0-9]+$"
+occurrences = 1000
+timeout = "20s"
+TOML
+  local rc=0
+  ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err" || rc=$?
+  expect_eq "$rc" 0 "($(tail -c 600 "$T/err"))"
+  expect_eq "$(docker logs swarmforge-shared-e2e-ky-logs2 2>&1 | wc -l)" 1000
+  # One more than was written is never reached: no line counted twice.
+  sed -i 's/^pattern = .*/pattern = "^out [0-9]+$"/; s/^occurrences = 1000/occurrences = 501/
+    s/^timeout = "20s"/timeout = "3s"/' "$T/repo/e2e-ky-logs2.toml"
+  rc=0
+  ra -- docker run --rm "$TEST_IMAGE" true 2>"$T/err" || rc=$?
+  expect_eq "$rc" 1
+  expect_contains "$(cat "$T/err")" "the pattern was seen 500 of 501 time(s) in 1000 log line(s)"
+}
+
 test_log_readiness_failure_says_the_pattern_was_not_seen() {
   sidecar e2e-ky-nolog <<TOML
 lifecycle = "shared"

@@ -13,12 +13,12 @@ namespace run_anvil::launcher {
 class ReadyRecords {
  public:
   virtual ~ReadyRecords() = default;
-  // The StartedAt recorded with the last proof for this container; "" when none.
-  virtual std::string proven_start(const std::string& container_id) = 0;
-  // Records that the container, during its start `started_at`, passed its readiness probe.
+  // The last proof recorded for this container (sidecars::proof_of); "" when none.
+  virtual std::string proof(const std::string& container_id) = 0;
+  // Records a proof that the container passed its readiness probe (sidecars::proof_of).
   // Concurrent launchers may record at once: each write is atomic (last one wins, all equal).
   // Best effort: a failure to write is ignored.
-  virtual void record(const std::string& container_id, const std::string& started_at) = 0;
+  virtual void record(const std::string& container_id, const std::string& proof) = 0;
 };
 
 // The file store in `dir` (created 0700 if missing; refused, i.e. records nothing and proves

@@ -245,7 +245,34 @@ TEST(LogMatcher, NeverCountsALineTwiceAcrossBatches) {
   EXPECT_EQ(m.matches(), 3);
   m.feed("2026-01-01T00:00:02.5Z no\n2026-01-01T00:00:03Z x\n");
   EXPECT_EQ(m.matches(), 4);
-  EXPECT_EQ(sidecars::since_text(m.cursor()), "1767225603.000000000");
+  EXPECT_EQ(sidecars::since_text(m.since()), "1767225600.000000000");  // never before the start
+  m.feed("2026-01-01T00:00:09.25Z x\n");
+  EXPECT_EQ(sidecars::since_text(m.since()), "1767225604.250000000");  // 5 s before the newest
+  EXPECT_EQ(m.matches(), 5);
+  EXPECT_EQ(m.lines_seen(), 6u);
+}
+
+// Measured on dockerd 20.10 under load: a stdout line stamped before a stderr line can be
+// written to the log after it (the CI failure of test_log_readiness_counts_lines_since_the_start).
+TEST(LogMatcher, CountsALineWrittenAfterALaterStampedLineOfTheOtherStream) {
+  sidecars::LogMatcher m("^ready: [0-9]$", *sidecars::parse_rfc3339("2026-01-01T00:00:00Z"));
+  m.feed("2026-01-01T00:00:01.000002Z ready: 2\n2026-01-01T00:00:01.000001Z ready: 1\n");
+  EXPECT_EQ(m.matches(), 2);
+
+  sidecars::LogMatcher split("^ready: [0-9]$", *sidecars::parse_rfc3339("2026-01-01T00:00:00Z"));
+  split.feed("2026-01-01T00:00:01.000002Z ready: 2\n");  // read before the other line was written
+  split.feed("2026-01-01T00:00:01.000002Z ready: 2\n2026-01-01T00:00:01.000001Z ready: 1\n");
+  EXPECT_EQ(split.matches(), 2);
+  EXPECT_EQ(split.lines_seen(), 2u);
+}
+
+TEST(LogMatcher, NeverCountsALineOlderThanTheWindowAgain) {
+  sidecars::LogMatcher m("x", *sidecars::parse_rfc3339("2026-01-01T00:00:00Z"));
+  m.feed("2026-01-01T00:00:01Z x\n2026-01-01T00:00:10Z x\n");
+  EXPECT_EQ(m.matches(), 2);
+  // A daemon that ignored `since` and answered from the start.
+  m.feed("2026-01-01T00:00:01Z x\n2026-01-01T00:00:10Z x\n2026-01-01T00:00:11Z x\n");
+  EXPECT_EQ(m.matches(), 3);
 }
 
 TEST(LogMatcher, UsesEcmaScriptRegexAndBoundsTheMatchedLine) {

@@ -26,7 +26,7 @@ class ReadyRecordsTest : public ::testing::Test {
 TEST_F(ReadyRecordsTest, RecordsAreReadBackByTheNextLauncher) {
   auto dir = (root / "a" / "ready").string();
   make_file_ready_records(dir)->record(kId, "2026-01-01T00:00:00.1Z");
-  EXPECT_EQ(make_file_ready_records(dir)->proven_start(kId), "2026-01-01T00:00:00.1Z");
+  EXPECT_EQ(make_file_ready_records(dir)->proof(kId), "2026-01-01T00:00:00.1Z");
   struct stat st {};
   ASSERT_EQ(::stat(dir.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
@@ -34,9 +34,9 @@ TEST_F(ReadyRecordsTest, RecordsAreReadBackByTheNextLauncher) {
 
 TEST_F(ReadyRecordsTest, NoProofForUnknownOrMalformedIds) {
   auto store = make_file_ready_records((root / "r").string());
-  EXPECT_EQ(store->proven_start(kId), "");
+  EXPECT_EQ(store->proof(kId), "");
   store->record("../../etc/passwd", "x");
-  EXPECT_EQ(store->proven_start("../../etc/passwd"), "");
+  EXPECT_EQ(store->proof("../../etc/passwd"), "");
   EXPECT_FALSE(fs::exists(root / "etc"));
 }
 
@@ -45,7 +45,7 @@ TEST_F(ReadyRecordsTest, ADirectoryOthersCanWriteProvesNothing) {
   fs::create_directory(dir);
   fs::permissions(dir, fs::perms::all);
   std::ofstream(dir / kId) << "2026-01-01T00:00:00Z";
-  EXPECT_EQ(make_file_ready_records(dir.string())->proven_start(kId), "");
+  EXPECT_EQ(make_file_ready_records(dir.string())->proof(kId), "");
 }
 
 TEST_F(ReadyRecordsTest, DefaultDirPrefersTheRuntimeDir) {

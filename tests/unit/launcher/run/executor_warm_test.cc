@@ -1,4 +1,5 @@
 // Warm launches trust an earlier readiness proof instead of probing again (issue 17).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -18,13 +19,11 @@ using sidecars::ReadinessMode;
 class MemoryReadyRecords : public ReadyRecords {
  public:
   std::map<std::string, std::string> proofs;
-  std::string proven_start(const std::string& id) override {
+  std::string proof(const std::string& id) override {
     auto it = proofs.find(id);
     return it == proofs.end() ? "" : it->second;
   }
-  void record(const std::string& id, const std::string& started_at) override {
-    proofs[id] = started_at;
-  }
+  void record(const std::string& id, const std::string& proof) override { proofs[id] = proof; }
 };
 
 class ExecutorWarmTest : public ::testing::Test {
@@ -76,7 +75,19 @@ TEST_F(ExecutorWarmTest, ASidecarThatRestartedSinceItsProofIsProbedAgain) {
   sidecar().started_at = "2026-01-02T00:00:00Z";  // the restart policy brought it back
   launch();
   EXPECT_EQ(docker.count_calls("exec"), 2);
-  EXPECT_EQ(records.proofs.begin()->second, "2026-01-02T00:00:00Z");
+  EXPECT_THAT(records.proofs.begin()->second, ::testing::StartsWith("2026-01-02T00:00:00Z "));
+}
+
+// An edited [readiness] table keeps the container (it is not in the config hash) but must be
+// probed: the old proof was of another probe.
+TEST_F(ExecutorWarmTest, AChangedReadinessDefinitionIsProbedAgainOnTheSameStart) {
+  launch();
+  defs[0].readiness.command = {"check", "--strict"};
+  launch();
+  EXPECT_EQ(docker.count_calls("exec"), 2);
+  EXPECT_EQ(docker.count_calls("create"), 1);
+  launch();
+  EXPECT_EQ(docker.count_calls("exec"), 2);  // the new probe's proof holds
 }
 
 TEST_F(ExecutorWarmTest, AnUnhealthySidecarIsProbedAgainDespiteItsProof) {
