@@ -51,7 +51,7 @@ DialResult connect_to(int fd, const std::string& ip, int port, Clock::time_point
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) return DialResult::Unreachable;
-  if (!on_local_net(ip, local_nets())) return DialResult::Unreachable;
+  if (!on_local_link(ip)) return DialResult::Unreachable;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
     return DialResult::Connected;
   }

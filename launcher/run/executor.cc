@@ -363,7 +363,7 @@ class Run {
   // is (SPEC §15).
   void start_prepared(const SidecarStep& step, const std::string& id, bool created_here) {
     try {
-      start(step, id);
+      start(step, id, created_here);
       if (deps_.after_start) deps_.after_start(step, id, created_here);
     } catch (const Interrupted&) {
       throw;  // a signal: exit promptly; the next launch adopts what is left (SPEC §9)
@@ -381,11 +381,24 @@ class Run {
     }
   }
 
-  void start(const SidecarStep& step, const std::string& id) {
+  void start(const SidecarStep& step, const std::string& id, bool created_here) {
     try {
       deps_.docker.start_container(id);
     } catch (const DockerError& e) {
+      // podman 4.3 fails the start of a process that exits at once though it ran ("read
+      // /proc/PID/cgroup: no such process"): a container made here that has a start time did
+      // run, and readiness reports its exit with its logs.
+      if (created_here && ran(id)) return;
       throw daemon_error(step, "cannot start " + step.container, e);
+    }
+  }
+
+  bool ran(const std::string& id) {
+    try {
+      auto info = deps_.docker.inspect_container(id);
+      return info && !info->started_at.empty();
+    } catch (const Error&) {
+      return false;
     }
   }
 

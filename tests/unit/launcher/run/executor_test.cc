@@ -1,5 +1,6 @@
 #include "run_anvil/launcher/run/executor.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +16,8 @@ namespace {
 
 using fakes::port_sidecar;
 using sidecars::Definition;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ExecutorTest : public ::testing::Test {
  protected:
@@ -125,6 +128,31 @@ TEST_F(ExecutorTest, ExitedSidecarFailsWithoutWaitingForTimeout) {
   std::string err = error_of(plan_for(defs), defs);
   EXPECT_NE(err.find("stopped before it was ready"), std::string::npos) << err;
   EXPECT_LT(clock.slept, std::chrono::milliseconds(5000));
+}
+
+// podman 4.3 fails the start of a process that exits at once, though it ran (seen in e2e:
+// "read /proc/7002/cgroup: no such process"): the user needs its exit and its logs, not that.
+TEST_F(ExecutorTest, AStartTheEngineCallsFailedButThatRanReportsTheExitWithTheLogs) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  docker.logs["swarmforge-shared-pg"] = "FATAL: bad config\n";
+  docker.on_start = [&](const std::string& name) {
+    docker.containers.at(name).running = false;
+    docker.containers.at(name).state = "exited";
+    throw DockerError(500, "read /proc/7002/cgroup: no such process");
+  };
+  std::string err = error_of(plan_for(defs), defs);
+  EXPECT_THAT(err, HasSubstr("stopped before it was ready"));
+  EXPECT_THAT(err, HasSubstr("FATAL: bad config"));
+  EXPECT_THAT(err, Not(HasSubstr("cgroup")));
+  EXPECT_EQ(docker.containers.count("swarmforge-shared-pg"), 1u);  // kept, with its logs
+}
+
+TEST_F(ExecutorTest, AStartThatNeverRanStillFailsWithTheDaemonsWordsAndLeavesNothing) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432)};
+  docker.failing_starts.insert("swarmforge-shared-pg");
+  std::string err = error_of(plan_for(defs), defs);
+  EXPECT_THAT(err, HasSubstr("OCI runtime create failed (fake)"));
+  EXPECT_EQ(docker.containers.count("swarmforge-shared-pg"), 0u);
 }
 
 TEST_F(ExecutorTest, RemoteDaemonDegradesToRunningCheckWithOneWarning) {
