@@ -22,4 +22,5 @@ if [ "$E2E_ENGINE" = podman ]; then ANVIL_RUN="podman run"; else ANVIL_RUN="dock
 export E2E_ENGINE ANVIL_RUN
 echo "e2e against $E2E_ENGINE at ${DOCKER_HOST:-the default socket}"
 for t in "${tests[@]}"; do run_test "$t"; done
+remote_engines_stop_started  # the TLS dockerd and sshd this run started (by their own PIDs)
 e2e_summary

@@ -5,7 +5,8 @@
 #   ssh_engine_start       # a private sshd on 127.0.0.1:$SSH_PORT whose sessions reach $1
 # Numbers derive from RA_PRIVATE_DOCKERD (default 7) so parallel runs never share one:
 # TLS daemon K+20, TLS port 23700+K, ssh port 22200+K. Stop them with tls_dockerd_stop and
-# ssh_engine_stop (by their own PIDs only).
+# ssh_engine_stop (by their own PIDs only); remote_engines_stop_started stops those this e2e run
+# ($E2E_WORK) started, and leaves alone any it found running.
 RA_REMOTE_BASE="${RA_PRIVATE_DOCKERD:-7}"
 TLS_DOCKERD="${TLS_DOCKERD:-$((RA_REMOTE_BASE + 20))}"
 TLS_PORT="${TLS_PORT:-$((23700 + RA_REMOTE_BASE))}"
@@ -45,6 +46,7 @@ tls_dockerd_start() {
   TLS_DOCKER_HOST="tcp://127.0.0.1:$TLS_PORT"
   TLS_UNIX_HOST="unix:///run/ra-dockerd-$TLS_DOCKERD/docker.sock"
   export TLS_DOCKER_HOST TLS_UNIX_HOST
+  DOCKER_HOST="$TLS_UNIX_HOST" timeout 5 docker version >/dev/null 2>&1 || remote_engine_started tls
   (
     source "$RUN_ANVIL_ROOT/tests/lib/private_dockerd.sh"
     PRIVATE_DOCKERD_EXTRA_ARGS="-H $TLS_DOCKER_HOST --tlsverify --tlscacert $TLS_DIR/ca.pem
@@ -103,6 +105,7 @@ EOF
     sleep 0.3
     return 0
   fi
+  remote_engine_started ssh
   /usr/sbin/sshd -f "$d/sshd_config" -E "$SSH_LOG"
   for _ in $(seq 1 50); do
     PATH="$SSH_WRAPPER_DIR:$PATH" ssh -p "$SSH_PORT" root@127.0.0.1 true 2>/dev/null && return 0
@@ -116,6 +119,19 @@ ssh_engine_stop() {
   local pid
   pid="$(cat "$SSH_DIR/sshd.pid" 2>/dev/null)" || return 0
   kill "$pid" 2>/dev/null || true
+}
+
+# Notes, for remote_engines_stop_started, that this e2e run started engine $1 (tls or ssh).
+remote_engine_started() {
+  [ -z "${E2E_WORK:-}" ] || echo "$1" >>"$E2E_WORK/.remote-engines-started"
+}
+
+remote_engines_stop_started() {
+  local f="${E2E_WORK:-}/.remote-engines-started"
+  [ -n "${E2E_WORK:-}" ] && [ -f "$f" ] || return 0
+  grep -qx tls "$f" && tls_dockerd_stop
+  grep -qx ssh "$f" && ssh_engine_stop
+  rm -f "$f"
 }
 
 # Logins sshd accepted so far (one per ssh connection, however many sessions ride on it).
