@@ -12,23 +12,6 @@
 #include "run_anvil/sidecars/plan/anvil_argv.h"
 
 namespace run_anvil::launcher {
-namespace {
-
-void apply_recreate(const std::vector<std::string>& names, sidecars::Plan& plan) {
-  for (const auto& name : names) {
-    auto it = std::find_if(plan.steps.begin(), plan.steps.end(),
-                           [&](const sidecars::SidecarStep& s) { return s.name == name; });
-    if (it == plan.steps.end()) throw UsageError("--recreate " + name + ": no such sidecar");
-    if (it->action == sidecars::Action::Reuse || it->action == sidecars::Action::Start) {
-      it->action = sidecars::Action::Recreate;
-      it->reason = "--recreate";
-      it->connect = false;
-      it->observed_ip.clear();
-    }
-  }
-}
-
-}  // namespace
 
 std::unique_ptr<Engine> connect_docker() {
   // A signal abandons whatever daemon call is in flight (see install_signal_handlers).
@@ -53,8 +36,9 @@ Prepared observe_and_plan(const Options& options, const sidecars::Discovery& dis
   std::string network = sidecars::sidecar_network(anvil, p.definitions);
   auto observed = observe(docker, p.definitions, network, managed);
   if (pull) pull(p.definitions, observed);
-  p.plan = sidecars::make_plan(p.definitions, observed, anvil, plan_options);
-  apply_recreate(options.recreate, p.plan);
+  sidecars::PlanOptions with_recreate = plan_options;
+  with_recreate.recreate = options.recreate;
+  p.plan = sidecars::make_plan(p.definitions, observed, anvil, with_recreate);
   p.warnings = apply_safe_recreation(docker, observed, p.definitions, options.recreate, p.plan);
   if (auto note = sidecars::engine_warning(anvil, observed)) p.warnings.push_back(*note);
   return p;

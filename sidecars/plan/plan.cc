@@ -259,6 +259,24 @@ void refuse_held_aliases(const std::vector<SidecarStep>& steps, const std::strin
 
 }  // namespace
 
+namespace {
+
+void apply_recreate(const std::vector<std::string>& names, Plan& plan) {
+  for (const auto& name : names) {
+    auto it = std::find_if(plan.steps.begin(), plan.steps.end(),
+                           [&](const SidecarStep& s) { return s.name == name; });
+    if (it == plan.steps.end()) throw UsageError("--recreate " + name + ": no such sidecar");
+    if (it->action == Action::Reuse || it->action == Action::Start) {
+      it->action = Action::Recreate;
+      it->reason = "--recreate";
+      it->connect = false;
+      it->observed_ip.clear();
+    }
+  }
+}
+
+}  // namespace
+
 Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& observed,
                const AnvilCommand& anvil, const PlanOptions& options) {
   if (!anvil.is_run) {
@@ -360,6 +378,7 @@ Plan make_plan(const std::vector<Definition>& definitions, const ObservedState& 
     injection.extra_options.insert(injection.extra_options.end(), {"--dns", *dns});
   }
   plan.anvil_argv = rewrite_anvil_argv(anvil, injection);
+  apply_recreate(options.recreate, plan);
   return plan;
 }
 

@@ -196,6 +196,10 @@ struct PlanOptions {
   // every container as swarmforge.tong.definition-seen: a path can be proven gone only from the
   // vantage it was recorded from. "" when unknown (nothing then is ever provably gone).
   std::string origin_vantage{};
+  // `--recreate NAME`: these sidecars are recreated even when their container could be reused or
+  // started (reason "--recreate"); a name no definition has is a UsageError. Safe recreation
+  // (recreation_policy.h) may still keep one that is in use.
+  std::vector<std::string> recreate{};
 };
 
 // Throws run_anvil::Error when the plan is impossible: the anvil command is not a run command,

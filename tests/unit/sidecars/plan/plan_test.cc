@@ -77,6 +77,30 @@ TEST_F(PlanTest, ReusedSidecarNotOnAnvilNetworkIsConnected) {
   EXPECT_EQ(p.network, "agents");
 }
 
+// `--recreate` is decided in the plan, not patched onto it afterwards (issue 10).
+TEST_F(PlanTest, RecreateNamesARunningOrStoppedSidecarToRecreate) {
+  std::vector<Definition> defs{port_sidecar("pg", 5432), port_sidecar("redis", 6379)};
+  auto o = observed_with_images(defs);
+  auto pg = managed(defs[0], true);
+  pg.network_ips["swarmforge-net"] = "172.18.0.5";
+  o.containers[pg.name] = pg;
+  o.containers["swarmforge-shared-redis"] = managed(defs[1], true);
+  o.network_driver = "bridge";
+  PlanOptions options;
+  options.recreate = {"pg"};
+  Plan p = make_plan(defs, o, anvil(), options);
+  ASSERT_EQ(p.steps.size(), 2u);
+  const auto& step = p.steps[0].name == "pg" ? p.steps[0] : p.steps[1];
+  const auto& other = p.steps[0].name == "pg" ? p.steps[1] : p.steps[0];
+  EXPECT_EQ(step.action, Action::Recreate);
+  EXPECT_EQ(step.reason, "--recreate");
+  EXPECT_EQ(step.observed_ip, "");
+  EXPECT_FALSE(step.connect);
+  EXPECT_EQ(other.action, Action::Reuse);
+  options.recreate = {"postgres"};
+  EXPECT_THROW(make_plan(defs, o, anvil(), options), UsageError);
+}
+
 TEST_F(PlanTest, StartsStoppedSidecarWhenConfigMatches) {
   std::vector<Definition> defs{port_sidecar("pg", 5432)};
   auto o = observed_with_images(defs);
