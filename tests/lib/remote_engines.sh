@@ -105,7 +105,7 @@ EOF
     sleep 0.3
     return 0
   fi
-  remote_engine_started ssh
+  remote_engine_started "ssh $d"  # the podman pass sets its own SSH_DIR inside the test
   /usr/sbin/sshd -f "$d/sshd_config" -E "$SSH_LOG"
   for _ in $(seq 1 50); do
     PATH="$SSH_WRAPPER_DIR:$PATH" ssh -p "$SSH_PORT" root@127.0.0.1 true 2>/dev/null && return 0
@@ -121,7 +121,7 @@ ssh_engine_stop() {
   kill "$pid" 2>/dev/null || true
 }
 
-# Notes, for remote_engines_stop_started, that this e2e run started engine $1 (tls or ssh).
+# Notes, for remote_engines_stop_started, that this e2e run started engine $1 ("tls", or "ssh DIR").
 remote_engine_started() {
   [ -z "${E2E_WORK:-}" ] || echo "$1" >>"$E2E_WORK/.remote-engines-started"
 }
@@ -129,9 +129,15 @@ remote_engine_started() {
 remote_engines_stop_started() {
   local f="${E2E_WORK:-}/.remote-engines-started"
   [ -n "${E2E_WORK:-}" ] && [ -f "$f" ] || return 0
-  grep -qx tls "$f" && tls_dockerd_stop
-  grep -qx ssh "$f" && ssh_engine_stop
+  local kind dir pid
+  while read -r kind dir; do
+    case "$kind" in
+      tls) tls_dockerd_stop ;;
+      ssh) pid="$(cat "$dir/sshd.pid" 2>/dev/null)" && kill "$pid" 2>/dev/null ;;
+    esac
+  done <"$f"
   rm -f "$f"
+  return 0
 }
 
 # Logins sshd accepted so far (one per ssh connection, however many sessions ride on it).
